@@ -1,0 +1,117 @@
+"""MkDocs hooks: run every snippet the pages include and show its output under its code block.
+
+A thin adapter over ``snippet_runner``: all snippets of the site run once per build, before any
+page is rendered (in parallel, cached on disk); each page then gets, under each code block, the
+snippet's output and figures, a "not executed here" note, or the traceback of a failure. A
+failure is logged as a warning naming the page, the snippet, the line and the exception, so
+``mkdocs build --strict`` fails on it while ``mkdocs serve`` keeps serving and shows it in the page.
+
+Environment: SNIPPETS_DEVICE=auto|cpu|cuda, SNIPPETS_CACHE_DIR (default .cache/snippets),
+SNIPPETS_FRESH=1 to ignore cached results.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
+
+from snippet_runner import CollectError, Session, SnippetExpander, collect_page, failure_message, outcome_html
+
+log = logging.getLogger("mkdocs.hooks.snippet_outputs")
+
+OUTPUT_DIR = "_snippet_outputs"
+TOKEN = "SNIPPETOUTPUT{:04d}X"
+TOKEN_HTML = re.compile(r"(?:<p>)?SNIPPETOUTPUT(\d{4})X(?:</p>)?")
+
+_state: dict = {}
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    options = dict(config.mdx_configs.get("pymdownx.snippets", {}))
+    bases = options.get("base_path", ["."])
+    options["base_path"] = [str(root / b) for b in (bases if isinstance(bases, list) else [bases])]
+    _state.clear()
+    _state["root"] = root
+    _state["expander"] = SnippetExpander(options)
+    _state["session"] = Session(
+        Path(os.environ.get("SNIPPETS_CACHE_DIR", root / ".cache" / "snippets")),
+        device=os.environ.get("SNIPPETS_DEVICE", "auto"),
+        read_cache=os.environ.get("SNIPPETS_FRESH", "") in ("", "0"),
+        progress=sys.stderr.isatty(),
+        display_root=root / "snippets",
+    )
+    return config
+
+
+def _blocks(markdown: str, page: str):
+    try:
+        return collect_page(markdown, page, _state["expander"])
+    except CollectError as error:
+        log.error(str(error))
+        return []
+
+
+def on_files(files, config):
+    """Run (or fetch from the cache) every snippet of every page, before any page renders."""
+    session: Session = _state["session"]
+    blocks = []
+    for file in files.documentation_pages():
+        markdown, _ = get_data(file.content_string)
+        blocks.extend(_blocks(markdown, file.src_uri))
+    outcomes = session.run(blocks)
+    for block in blocks:
+        outcome = outcomes[(block.page, block.line)]
+        if outcome.status == "failed":
+            log.warning(failure_message(block, outcome))
+        if outcome.result:
+            for figure in outcome.result.figures:
+                uri = f"{OUTPUT_DIR}/{figure.parent.name}/{figure.name}"
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, abs_src_path=str(figure)))
+    _state["outcomes"] = outcomes
+    stats = session.stats
+    log.info(f"snippets: {stats.executed} executed ({stats.seconds:.1f} s of run time), {stats.cached} from the "
+             f"cache, {stats.not_run} not executed here, {stats.failed} failed")
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Put a placeholder under each code block; on_page_content swaps in the rendered output."""
+    blocks = _blocks(markdown, page.file.src_uri)
+    lines = markdown.split("\n")
+    page_blocks = []
+    for block in reversed(blocks):  # from the bottom, so earlier line numbers stay valid
+        if (block.page, block.line) not in _state.get("outcomes", {}):
+            continue
+        page_blocks.append(block)
+        token = TOKEN.format(len(page_blocks) - 1)
+        lines[block.end_line:block.end_line] = ["", block.indent + token, ""]
+    _state.setdefault("pages", {})[page.file.src_uri] = page_blocks
+    return "\n".join(lines)
+
+
+def on_page_content(html, page, config, files):
+    page_blocks = _state.get("pages", {}).get(page.file.src_uri, [])
+
+    def figure_url(figure: Path) -> str:
+        return get_relative_url(f"{OUTPUT_DIR}/{figure.parent.name}/{figure.name}", page.url)
+
+    def render(match: re.Match) -> str:
+        block = page_blocks[int(match.group(1))]
+        return outcome_html(block, _state["outcomes"][(block.page, block.line)], figure_url)
+
+    return TOKEN_HTML.sub(render, html)
+
+
+def on_shutdown():
+    session = _state.get("session")
+    if session:
+        session.close()

@@ -1,0 +1,129 @@
+"""Decide, for every block of the site, whether to run it, take it from the cache, or leave it.
+
+This is the one entry point the build hooks and the pytest plugin share, so both run snippets
+the same way: same worker, same isolation, same cache.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Cache, packages_digest, snippet_key
+from .collect import Block
+from .execute import Result, Runner, Task
+
+
+@dataclass
+class Outcome:
+    """What happened to one block."""
+
+    status: str  # "ok" | "failed" | "not-run" | "inline"
+    result: Result | None = None
+    reason: str = ""  # for "not-run": why it was not executed here
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "not-run", "inline")
+
+
+@dataclass
+class Stats:
+    executed: int = 0
+    cached: int = 0
+    not_run: int = 0
+    failed: int = 0
+    seconds: float = 0.0  # snippet run time of the executed ones
+    failures: list = field(default_factory=list)
+
+
+class Session:
+    def __init__(self, cache_dir: Path, *, device: str = "auto", jobs: int | None = None,
+                 read_cache: bool = True, progress: bool = False, display_root: Path | None = None) -> None:
+        self.runner = Runner(device=device, jobs=jobs)
+        self.cache = Cache(cache_dir)
+        self.read_cache = read_cache
+        self.progress = progress
+        self.display_root = display_root
+        self.stats = Stats()
+        self._scratch = Path(tempfile.mkdtemp(prefix="snippet-results-"))
+        self._packages = packages_digest()
+
+    @property
+    def environment(self) -> dict:
+        """What snippets run with (versions, device). Probing needs the warm worker, which costs
+        seconds to start; the answer is remembered, so a build whose snippets are all cached
+        never starts it."""
+        if self.runner._environment is None:
+            fingerprint = json.dumps([sys.executable, self._packages, self.runner.device,
+                                      os.environ.get("CUDA_VISIBLE_DEVICES"), sorted(glob.glob("/dev/nvidia*"))])
+            remembered = self.cache.root / f"environment-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.json"
+            try:
+                self.runner._environment = json.loads(remembered.read_text())
+            except (OSError, ValueError):
+                environment = self.runner.environment()
+                remembered.parent.mkdir(parents=True, exist_ok=True)
+                staging = remembered.with_suffix(f".{os.getpid()}.tmp")
+                staging.write_text(json.dumps(environment))
+                staging.replace(remembered)
+        return self.runner._environment
+
+    def key(self, block: Block) -> str:
+        return snippet_key(block.snippet.read_bytes(), self.environment, self._packages, block.timeout)
+
+    def display_name(self, snippet: Path) -> str:
+        if self.display_root:
+            try:
+                return snippet.relative_to(self.display_root).as_posix()
+            except ValueError:
+                pass
+        return snippet.name
+
+    def run(self, blocks: list[Block]) -> dict[tuple[str, int], Outcome]:
+        """Outcomes for the given blocks, keyed by (page, line); misses run in parallel."""
+        outcomes: dict[tuple[str, int], Outcome] = {}
+        pending: dict[str, list[Block]] = {}  # cache key -> blocks showing that snippet
+        for block in blocks:
+            where = (block.page, block.line)
+            if block.snippet is None:
+                outcomes[where] = Outcome("inline")
+            elif block.skip_reason:
+                outcomes[where] = Outcome("not-run", reason=block.skip_reason)
+            elif block.gpu_reason and self.environment["device"] != "cuda":
+                outcomes[where] = Outcome("not-run", reason=f"{block.gpu_reason} (no CUDA GPU here)")
+            else:
+                key = self.key(block)
+                cached = self.cache.get(key) if self.read_cache else None
+                if cached is not None:
+                    outcomes[where] = Outcome("ok", cached, cached=True)
+                else:
+                    pending.setdefault(key, []).append(block)
+
+        keys = list(pending)
+        tasks = [Task(pending[k][0].snippet, self.display_name(pending[k][0].snippet), pending[k][0].timeout)
+                 for k in keys]
+        folders = [self._scratch / k for k in keys]
+        results = self.runner.run_many(tasks, folders, progress=self.progress)
+        for key, task, result in zip(keys, tasks, results):
+            if result.ok:
+                result = self.cache.put(key, result, task.display_name)
+            self.stats.seconds += result.duration
+            for block in pending[key]:
+                outcomes[(block.page, block.line)] = Outcome("ok" if result.ok else "failed", result)
+
+        self.stats.executed += len(keys)
+        self.stats.cached += sum(o.cached for o in outcomes.values())
+        self.stats.not_run += sum(o.status == "not-run" for o in outcomes.values())
+        self.stats.failed += sum(o.status == "failed" for o in outcomes.values())
+        return outcomes
+
+    def close(self) -> None:
+        shutil.rmtree(self._scratch, ignore_errors=True)
