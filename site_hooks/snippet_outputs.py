@@ -62,15 +62,18 @@ def _blocks(markdown: str, page: str):
 def on_files(files, config):
     """Run (or fetch from the cache) every snippet of every page, before any page renders."""
     session: Session = _state["session"]
-    blocks = []
+    blocks, offsets = [], {}
     for file in files.documentation_pages():
-        markdown, _ = get_data(file.content_string)
+        source = file.content_string
+        markdown, _ = get_data(source)  # what on_page_markdown will see: no front matter
+        offsets[file.src_uri] = source[: max(source.find(markdown), 0)].count("\n")
         blocks.extend(_blocks(markdown, file.src_uri))
     outcomes = session.run(blocks)
     for block in blocks:
         outcome = outcomes[(block.page, block.line)]
         if outcome.status == "failed":
-            log.warning(failure_message(block, outcome))
+            log.warning(failure_message(block, outcome, docs_prefix=f"{config.docs_dir}/"
+                                        .removeprefix(f"{_state['root']}/"), line_offset=offsets[block.page]))
         if outcome.result:
             for figure in outcome.result.figures:
                 uri = f"{OUTPUT_DIR}/{figure.parent.name}/{figure.name}"

@@ -25,11 +25,15 @@ def clean_output(text: str) -> str:
     return "\n".join(lines)
 
 
-def failure_message(block: Block, outcome: Outcome, docs_prefix: str = "docs/") -> str:
-    """One line naming the page, the snippet, the line and the exception."""
+def failure_message(block: Block, outcome: Outcome, docs_prefix: str = "docs/", line_offset: int = 0) -> str:
+    """One line naming the page (and line), the snippet, its line and the exception.
+
+    ``line_offset``: lines above the text the block was collected from (front matter) in the file.
+    """
     failure = outcome.result.failure
     where = f" at line {failure.line}" if failure.line else ""
-    return f"{docs_prefix}{block.location}: snippet {block.include}{where} failed: {failure.message}"
+    return (f"{docs_prefix}{block.page}:{block.line + line_offset}: snippet {block.include}{where} "
+            f"failed: {failure.message}")
 
 
 def _duration(seconds: float) -> str:

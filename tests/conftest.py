@@ -1,0 +1,54 @@
+"""pytest adapter over snippet_runner: options, and one parallel run of every selected snippet."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import roadmap
+from tests.project import ROOT
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("snippets", "running the site's snippets")
+    group.addoption("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                    help="where snippets run: auto (CUDA when visible), cpu (GPUs hidden), cuda (required)")
+    group.addoption("--fresh", action="store_true",
+                    help="run every snippet even when a cached result for the same bytes and environment exists")
+    group.addoption("--jobs", type=int, default=None, help="snippets run in parallel (default: one per core)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gpu(reason): the block runs only where a CUDA GPU is visible")
+    config.addinivalue_line("markers", "timeout(seconds): the block's time limit, instead of the default 120 s")
+
+
+@pytest.fixture(scope="session")
+def snippet_session(request, tmp_path_factory):
+    from snippet_runner import Session
+
+    session = Session(
+        ROOT / ".cache" / "snippets",
+        device=request.config.getoption("device"),
+        jobs=request.config.getoption("jobs"),
+        read_cache=not request.config.getoption("fresh"),
+        progress=True,
+        display_root=ROOT / "snippets",
+    )
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def outcomes(request, snippet_session):
+    """Run every block the selected tests need, in parallel, once (with a progress bar)."""
+    selected = [item.callspec.params["block"] for item in request.session.items
+                if hasattr(item, "callspec") and "block" in item.callspec.params]
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        return snippet_session.run(selected)
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.section("roadmap coverage")
+    for line in roadmap.coverage_report():
+        terminalreporter.write_line(line)

@@ -1,0 +1,153 @@
+"""The MkDocs build: outputs under blocks, figures as files, failures that fail --strict."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.project import ROOT, config
+
+HOOK = ROOT / "site_hooks" / "snippet_outputs.py"
+
+
+def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(textwrap.dedent(page))
+    for name, code in snippets.items():
+        (tmp_path / "snippets" / name).write_text(textwrap.dedent(code).lstrip())
+    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""
+        site_name: test
+        theme: mkdocs
+        hooks: [{HOOK}]
+        markdown_extensions:
+          - admonition
+          - pymdownx.details
+          - pymdownx.superfences
+          - pymdownx.snippets:
+              base_path: [snippets]
+              check_paths: true
+    """))
+    return tmp_path
+
+
+def build(site: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SNIPPETS_CACHE_DIR": str(site / "cache"), "SNIPPETS_DEVICE": "cpu",
+           "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=site, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+PAGE = """
+    # Lesson
+
+    ```python title="good.py"
+    --8<-- "good.py"
+    ```
+
+    <!--pytest.mark.skip(reason="needs network: downloads CIFAR-10")-->
+    ```python
+    --8<-- "download.py"
+    ```
+
+    ??? success "Solution"
+
+        ```python
+        --8<-- "solution.py"
+        ```
+    """
+SNIPPETS = {
+    "good.py": """
+        # prints and plots
+        import matplotlib.pyplot as plt
+        print("hello <world> & co")
+        plt.plot([0, 1])
+        plt.show()
+    """,
+    "download.py": "# would download\nraise SystemExit('must not run')\n",
+    "solution.py": "# inside a collapsed block\nprint('solved')\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site = make_site(tmp_path_factory.mktemp("site"), PAGE, SNIPPETS)
+    result = build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    return site, (site / "site" / "index.html").read_text(), result.stderr
+
+
+def test_output_is_escaped_under_its_block(built):
+    _, html, _ = built
+    assert "hello &lt;world&gt; &amp; co" in html
+    assert html.index("good.py") < html.index("hello &lt;world&gt;")
+
+
+def test_figures_become_files_of_the_site(built):
+    site, html, _ = built
+    src = html.split('class="snippet-figure"><img src="', 1)[1].split('"', 1)[0]
+    assert src.startswith("_snippet_outputs/") and src.endswith("figure-1.png")
+    assert (site / "site" / src).read_bytes().startswith(b"\x89PNG")
+
+
+def test_blocks_inside_collapsed_solutions_get_their_output(built):
+    _, html, _ = built
+    solution = html[html.index("Solution"):]
+    assert "solved" in solution and "snippet-output" in solution
+
+
+def test_skipped_blocks_are_labelled_and_not_run(built):
+    _, html, _ = built
+    assert "Not executed here: needs network: downloads CIFAR-10" in html
+    boxes = re.findall(r'<details class="snippet-output.*?</details>', html, flags=re.S)
+    assert len(boxes) == 2 and not any("must not run" in box for box in boxes)
+
+
+def test_second_build_takes_everything_from_the_cache(built):
+    site, _, first_log = built
+    assert "3 executed" not in first_log and "2 executed" in first_log
+    again = build(site, "--strict")
+    assert "0 executed" in again.stderr and "2 from the cache" in again.stderr
+
+
+def test_a_failing_snippet_fails_strict_and_is_shown_otherwise(tmp_path):
+    site = make_site(tmp_path, """
+        # Lesson
+
+        Some text.
+
+        ```python
+        --8<-- "broken.py"
+        ```
+    """, {"broken.py": """
+        # fails
+        values = [1, 2, 3]
+        print("before the error")
+        print(values[10])
+    """})
+    strict = build(site, "--strict")
+    assert strict.returncode != 0
+    assert "docs/index.md:6: snippet broken.py at line 4 failed: IndexError: list index out of range" in strict.stderr
+    # Without --strict (as under `mkdocs serve`) the site builds and the page shows the traceback.
+    lenient = build(site)
+    assert lenient.returncode == 0, lenient.stderr
+    html = (site / "site" / "index.html").read_text()
+    assert "Failed: IndexError: list index out of range" in html
+    assert "before the error" in html and "Traceback (most recent call last)" in html
+
+
+def test_a_missing_snippet_fails_the_build(tmp_path):
+    site = make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "nowhere.py"\n```\n', {})
+    result = build(site, "--strict")
+    assert result.returncode != 0 and "nowhere.py" in result.stderr
+
+
+def test_serve_watches_the_snippets():
+    watched = [Path(p).resolve() for p in config().watch]
+    assert (ROOT / "snippets").resolve() in watched

@@ -1,0 +1,244 @@
+"""How the runner behaves, proven with deliberately odd snippets in a temporary tree."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from snippet_runner import Block, Mark, Session, SnippetExpander, collect_page, failure_message
+
+WORKER_SLACK = 30  # seconds a forked snippet may take beyond its own work on a loaded 2-core machine
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "snippets").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def session(tree):
+    session = Session(tree / "cache", device="cpu", display_root=tree / "snippets")
+    yield session
+    session.close()
+
+
+def write(tree: Path, name: str, code: str) -> Path:
+    path = tree / "snippets" / name
+    path.write_text(textwrap.dedent(code).lstrip())
+    return path
+
+
+def block(path: Path, *marks: Mark, line: int = 1) -> Block:
+    return Block(page="lesson.md", line=line, end_line=line + 2, indent="", code=path.read_text(),
+                 include=path.name, snippet=path, marks=list(marks))
+
+
+def run_one(session: Session, b: Block):
+    return session.run([b])[(b.page, b.line)]
+
+
+def test_runs_as_main_alone_in_an_empty_folder(tree, session):
+    path = write(tree, "alone.py", """
+        # checks what a snippet can see
+        import inspect, os, pickle, sys
+
+        class Point:
+            pass
+
+        def source_of_me():
+            return inspect.getsource(source_of_me)
+
+        assert __name__ == "__main__"
+        assert os.listdir(".") == ["alone.py"], os.listdir(".")
+        assert pickle.loads(pickle.dumps(Point())).__class__.__name__ == "Point"
+        assert "source_of_me" in source_of_me()
+        open("scratch.txt", "w").write("a file the snippet made")
+        print("cwd is", "empty" if len(os.listdir(".")) == 2 else "dirty")
+    """)
+    outcome = run_one(session, block(path))
+    assert outcome.status == "ok", outcome.result.output
+    assert outcome.result.output == "cwd is empty\n"
+    assert not (tree / "snippets" / "scratch.txt").exists()  # never writes next to the snippet
+
+
+def test_output_keeps_stdout_and_stderr_in_order_and_figures_are_captured(tree, session):
+    path = write(tree, "plots.py", """
+        # two figures, one shown explicitly, one left open
+        import sys
+        import matplotlib.pyplot as plt
+        print("first")
+        print("second, on stderr", file=sys.stderr)
+        plt.plot([1, 2, 3])
+        plt.show()
+        plt.figure()
+        plt.bar(["a", "b"], [3, 1])
+        print("third")
+    """)
+    outcome = run_one(session, block(path))
+    assert outcome.result.output == "first\nsecond, on stderr\nthird\n"
+    assert [f.name for f in outcome.result.figures] == ["figure-1.png", "figure-2.png"]
+    assert all(f.read_bytes().startswith(b"\x89PNG") for f in outcome.result.figures)
+
+
+def test_failure_names_page_snippet_line_and_exception(tree, session):
+    path = write(tree, "broken.py", """
+        # fails on line 4
+        def divide(a, b):
+            return a / b
+        print(divide(1, 0))
+    """)
+    b = block(path, line=12)
+    outcome = run_one(session, b)
+    assert outcome.status == "failed"
+    assert outcome.result.failure.line == 3
+    message = failure_message(b, outcome)
+    assert message == "docs/lesson.md:12: snippet broken.py at line 3 failed: ZeroDivisionError: division by zero"
+    assert 'File "broken.py", line 3, in divide' in outcome.result.output  # the traceback, as python shows it
+    assert "snippet_runner" not in outcome.result.output  # without the runner's own frames
+
+
+def test_nonzero_exit_is_a_failure(tree, session):
+    path = write(tree, "exits.py", "# exits with 3\nimport sys\nsys.exit(3)\n")
+    outcome = run_one(session, block(path))
+    assert outcome.status == "failed" and outcome.result.failure.message == "SystemExit: 3"
+
+
+def test_timeout_kills_the_snippet_and_what_it_started(tree, session):
+    path = write(tree, "hangs.py", """
+        # starts a child process, then hangs
+        import subprocess, time
+        child = subprocess.Popen(["sleep", "300"])
+        print(child.pid, flush=True)
+        time.sleep(300)
+    """)
+    started = time.perf_counter()
+    outcome = run_one(session, block(path, Mark("timeout", (2,))))
+    assert time.perf_counter() - started < 2 + WORKER_SLACK
+    assert outcome.status == "failed" and outcome.result.failure.kind == "timeout"
+    assert "timed out after 2 s" in outcome.result.failure.message
+    child = int(outcome.result.output.split()[0])
+    time.sleep(0.5)
+    assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text().lower()
+
+
+def test_network_is_refused_but_loopback_works(tree, session):
+    path = write(tree, "network.py", """
+        # tries the internet (refused) and loopback (allowed), also from a subprocess
+        import socket, subprocess, sys, urllib.request
+
+        for url in ["http://example.com", "http://93.184.215.14"]:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                print("reached", url)
+            except OSError as error:
+                print("refused:", "disabled here" in str(error))
+
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        client = socket.create_connection(server.getsockname())
+        print("loopback ok")
+
+        child = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('1.1.1.1', 53), 3)"],
+                               capture_output=True, text=True)
+        print("subprocess refused:", "disabled here" in child.stderr)
+    """)
+    outcome = run_one(session, block(path))
+    assert outcome.status == "ok", outcome.result.output
+    assert outcome.result.output.split("\n")[:4] == ["refused: True", "refused: True", "loopback ok",
+                                                     "subprocess refused: True"]
+
+
+def test_cpu_device_hides_gpus_and_seeds_are_fresh(tree, session):
+    path = write(tree, "device.py", """
+        # no seed of its own: the runner's fixed seed makes it repeatable
+        import torch
+        assert not torch.cuda.is_available()
+        print(torch.rand(1).item())
+    """)
+    first = run_one(session, block(path)).result.output
+    session.read_cache = False
+    second = run_one(session, block(path)).result.output
+    assert first == second
+
+
+def test_cache_hit_does_not_execute_and_a_changed_snippet_does(tree, session):
+    path = write(tree, "cached.py", "# prints\nprint('v1')\n")
+    b = block(path)
+    assert run_one(session, b).cached is False
+    assert session.stats.executed == 1
+    hit = run_one(session, b)
+    assert hit.cached is True and hit.result.output == "v1\n" and session.stats.executed == 1
+    path.write_text("# prints\nprint('v2')\n")
+    changed = run_one(session, block(path))
+    assert changed.cached is False and changed.result.output == "v2\n" and session.stats.executed == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate entry", "delete figure", "alter figure", "garbage"])
+def test_a_damaged_cache_entry_is_run_again(tree, session, damage):
+    path = write(tree, "figure.py", "# one figure\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('drawn')\n")
+    b = block(path)
+    first = run_one(session, b)
+    folder = first.result.figures[0].parent
+    entry = folder / "entry.json"
+    if damage == "truncate entry":
+        entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    elif damage == "delete figure":
+        first.result.figures[0].unlink()
+    elif damage == "alter figure":
+        first.result.figures[0].write_bytes(b"\x89PNG not really")
+    else:
+        entry.write_text(json.dumps({"schema": 1, "key": "other"}))
+    again = run_one(session, b)
+    assert again.cached is False and session.stats.executed == 2
+    assert again.status == "ok" and again.result.figures[0].read_bytes().startswith(b"\x89PNG")
+    assert run_one(session, b).cached is True  # and the repaired entry is used from then on
+
+
+def test_failures_are_not_cached(tree, session):
+    path = write(tree, "flaky.py", "# always fails\nraise RuntimeError('no')\n")
+    run_one(session, block(path))
+    assert run_one(session, block(path)).cached is False and session.stats.executed == 2
+
+
+def test_parallel_runs_keep_results_apart(tree, session):
+    blocks = [block(write(tree, f"n{i}.py", f"# prints its number\nprint({i})\n"), line=i) for i in range(6)]
+    outcomes = session.run(blocks)
+    assert [outcomes[(b.page, b.line)].result.output for b in blocks] == [f"{i}\n" for i in range(6)]
+
+
+def test_markers_set_skip_gpu_and_timeout(tree):
+    write(tree, "a.py", "# a\nprint(1)\n")
+    page = textwrap.dedent('''
+        <!--pytest.mark.skip(reason="needs network: downloads a dataset")-->
+        ```python title="a.py"
+        --8<-- "a.py"
+        ```
+
+        <!--pytest.mark.gpu(reason="needs CUDA")-->
+        ```python
+        --8<-- "a.py"
+        ```
+
+        ??? success "Solution"
+
+            <!--pytest.mark.timeout(5)-->
+            ```python
+            --8<-- "a.py"
+            ```
+    ''')
+    expander = SnippetExpander({"base_path": [str(tree / "snippets")], "check_paths": True})
+    skip, gpu, timed = collect_page(page, "p.md", expander)
+    assert skip.skip_reason == "needs network: downloads a dataset" and skip.line == 3
+    assert gpu.gpu_reason == "needs CUDA" and gpu.skip_reason is None
+    assert timed.timeout == 5 and timed.indent == "    " and timed.code.rstrip() == "# a\nprint(1)"
+    session = Session(tree / "cache", device="cpu")
+    outcomes = session.run([skip, gpu])
+    assert outcomes[("p.md", skip.line)].status == "not-run"
+    assert outcomes[("p.md", gpu.line)].reason == "needs CUDA (no CUDA GPU here)"
+    session.close()
