@@ -57,3 +57,14 @@ def test_not_executed_blocks_say_why():
     for block in blocks():
         if block.skip_reason:
             assert block.skip_reason.startswith("needs "), f"{block.location}: reason should say what it needs"
+
+
+def test_ci_runs_the_readme_commands():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    setup, test = commands[0], commands[1]
+    assert setup.endswith("mkdocs serve") and "pip install -e '.[test]'" in setup
+    assert test in ci.splitlines(), "CI must run the exact test command the README gives"
+    assert ".venv/bin/pip install -q -e '.[test]'" in ci
+    assert ci.index(test) < ci.index("mkdocs build --strict")
