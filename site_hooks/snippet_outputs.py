@@ -22,7 +22,8 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from snippet_runner import CollectError, Session, SnippetExpander, collect_page, failure_message, outcome_html
+from snippet_runner import (CollectError, Session, SnippetExpander, collect_page, failure_message, outcome_html,
+                            page_stamp_html)
 
 log = logging.getLogger("mkdocs.hooks.snippet_outputs")
 
@@ -111,7 +112,12 @@ def on_page_content(html, page, config, files):
         block = page_blocks[int(match.group(1))]
         return outcome_html(block, _state["outcomes"][(block.page, block.line)], figure_url)
 
-    return TOKEN_HTML.sub(render, html)
+    html = TOKEN_HTML.sub(render, html)
+    # The page's "verified with" stamp goes right under its title.
+    stamp = page_stamp_html([_state["outcomes"][(b.page, b.line)] for b in page_blocks])
+    if stamp:
+        html = html.replace("</h1>", "</h1>\n" + stamp, 1) if "</h1>" in html else stamp + html
+    return html
 
 
 def on_shutdown():

@@ -9,11 +9,11 @@ adapters over :class:`Session`, so the build and the tests run snippets the same
 from .cache import Cache
 from .collect import Block, CollectError, Mark, SnippetExpander, collect_page, collect_site
 from .execute import DEFAULT_TIMEOUT, Failure, Result, Runner, Task
-from .render import clean_output, failure_message, outcome_html
+from .render import clean_output, failure_message, outcome_html, page_stamp_html
 from .session import Outcome, Session
 
 __all__ = [
     "Block", "Cache", "CollectError", "DEFAULT_TIMEOUT", "Failure", "Mark", "Outcome", "Result", "Runner",
     "Session", "SnippetExpander", "Task", "clean_output", "collect_page", "collect_site", "failure_message",
-    "outcome_html",
+    "outcome_html", "page_stamp_html",
 ]

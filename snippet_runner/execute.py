@@ -58,6 +58,7 @@ class Result:
     figures: list[Path] = field(default_factory=list)
     failure: Failure | None = None
     environment: dict = field(default_factory=dict)
+    finished: str = field(default_factory=lambda: time.strftime("%Y-%m-%d", time.gmtime()))  # UTC date
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -74,6 +75,7 @@ class Result:
             figures=[folder / name for name in data["figures"]],
             failure=failure,
             environment=data.get("environment", {}),
+            finished=data.get("finished", ""),
         )
 
 

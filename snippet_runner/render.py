@@ -76,3 +76,26 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
         f'<summary>Output <span class="snippet-stamp">{html.escape(stamp)}</span></summary>'
         f"{''.join(parts)}</details>"
     )
+
+
+def page_stamp_html(outcomes: list[Outcome]) -> str:
+    """Where a page's outputs came from: versions, device and date of the runs that made them."""
+    ran = [o.result for o in outcomes if o.result is not None and o.status == "ok"]
+    not_run = sum(o.status == "not-run" for o in outcomes)
+    if not ran and not not_run:
+        return ""
+    parts = []
+    for env in sorted({tuple(sorted(r.environment.items())) for r in ran}):
+        env = dict(env)
+        device = "CUDA " + env.get("device_name", "") if env.get("device") == "cuda" else "CPU"
+        parts.append(f"torch {env.get('torch')}, torchvision {env.get('torchvision')}, Python {env.get('python')} "
+                     f"on {device}")
+    text = "Verified with " + "; ".join(parts) if parts else "Nothing on this page was executed"
+    dates = sorted(r.finished for r in ran if r.finished)
+    if dates:
+        text += f", {dates[-1]}" if dates[0] == dates[-1] else f", {dates[0]} to {dates[-1]}"
+    counts = f"{len(ran)} code block{'s' * (len(ran) != 1)} executed"
+    if not_run:
+        counts += f", {not_run} not executed here"
+    return (f'<p class="verified-stamp" title="Every code block on this page was run when the site was built">'
+            f'<span class="verified-stamp__check">&#10003;</span> {html.escape(text)} · {counts}</p>')
