@@ -22,12 +22,16 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+import nbformat
+
 from snippet_runner import (CollectError, Session, SnippetExpander, collect_page, failure_message, outcome_html,
                             page_stamp_html)
+from snippet_runner.notebook import page_notebook
 
 log = logging.getLogger("mkdocs.hooks.snippet_outputs")
 
 OUTPUT_DIR = "_snippet_outputs"
+NOTEBOOK_DIR = "notebooks"
 TOKEN = "SNIPPETOUTPUT{:04d}X"
 TOKEN_HTML = re.compile(r"(?:<p>)?SNIPPETOUTPUT(\d{4})X(?:</p>)?")
 
@@ -90,6 +94,11 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     """Put a placeholder under each code block; on_page_content swaps in the rendered output."""
     blocks = _blocks(markdown, page.file.src_uri)
+    if blocks:
+        title = next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), page.file.name)
+        site_url = (config.site_url or "") + page.url
+        _state.setdefault("notebooks", {})[page.file.src_uri] = page_notebook(
+            markdown, blocks, _state.get("outcomes", {}), title, site_url)
     lines = markdown.split("\n")
     page_blocks = []
     for block in reversed(blocks):  # from the bottom, so earlier line numbers stay valid
@@ -115,9 +124,32 @@ def on_page_content(html, page, config, files):
     html = TOKEN_HTML.sub(render, html)
     # The page's "verified with" stamp goes right under its title.
     stamp = page_stamp_html([_state["outcomes"][(b.page, b.line)] for b in page_blocks])
+    if page.file.src_uri in _state.get("notebooks", {}):
+        stamp += _notebook_links(page, config)
     if stamp:
         html = html.replace("</h1>", "</h1>\n" + stamp, 1) if "</h1>" in html else stamp + html
     return html
+
+
+def _notebook_uri(page) -> str:
+    return f"{NOTEBOOK_DIR}/{page.file.src_uri.removesuffix('.md')}.ipynb"
+
+
+def _notebook_links(page, config) -> str:
+    download = get_relative_url(_notebook_uri(page), page.url)
+    links = [f'<a class="md-button" href="{download}" download>Download as notebook</a>']
+    match = re.match(r"https://github\.com/([^/]+/[^/]+?)/?$", config.repo_url or "")
+    if match:  # notebooks are published with the site, on the gh-pages branch
+        colab = f"https://colab.research.google.com/github/{match[1]}/blob/gh-pages/{_notebook_uri(page)}"
+        links.append(f'<a class="md-button" href="{colab}" target="_blank" rel="noopener">Open in Colab</a>')
+    return f'<p class="notebook-links">{" ".join(links)}</p>'
+
+
+def on_post_build(config):
+    for src_uri, notebook in _state.get("notebooks", {}).items():
+        target = Path(config.site_dir, NOTEBOOK_DIR, src_uri.removesuffix(".md") + ".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)
 
 
 def on_shutdown():

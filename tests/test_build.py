@@ -151,3 +151,15 @@ def test_a_missing_snippet_fails_the_build(tmp_path):
 def test_serve_watches_the_snippets():
     watched = [Path(p).resolve() for p in config().watch]
     assert (ROOT / "snippets").resolve() in watched
+
+
+def test_pages_get_a_stamp_and_a_notebook(built):
+    site, html, _ = built
+    assert "Verified with torch" in html and "2 code blocks executed, 1 not executed here" in html
+    assert 'href="notebooks/index.ipynb" download' in html
+    import nbformat
+
+    notebook = nbformat.read(site / "site" / "notebooks" / "index.ipynb", as_version=4)
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("hello <world> & co" in o.get("text", "") for o in outputs)
+    assert any("image/png" in o.get("data", {}) for o in outputs)

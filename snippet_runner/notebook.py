@@ -1,0 +1,97 @@
+"""Turn a page into a Jupyter notebook: its prose as Markdown cells, its snippets as code cells,
+with the outputs (text and figures) the build produced.
+
+MkDocs-only syntax is translated: admonitions become block quotes with a bold title, the
+``--8<--`` includes become the snippet's code. A snippet that refers to its own file
+(``__file__``, e.g. to relaunch itself under torchrun) is written to disk with ``%%writefile`` and
+run with ``!python``, since a notebook cell has no file of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import nbformat
+from nbformat import v4
+
+from .collect import Block
+from .render import clean_output
+from .session import Outcome
+
+ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
+MARKER = re.compile(r"^\s*<!--\s*pytest(?:\.mark\.|-codeblocks:).*-->\s*$")
+
+
+def _prose(lines: list[str]) -> str:
+    """MkDocs Markdown to plain Jupyter Markdown."""
+    out, quoted_indent = [], None
+    for line in lines:
+        if MARKER.match(line):
+            continue
+        match = ADMONITION.match(line)
+        if match:
+            title = match["title"] if match["title"] is not None else match["kind"].capitalize()
+            quoted_indent = len(match["indent"]) + 4
+            out.append(f"> **{title}**" if title else ">")
+            out.append(">")
+            continue
+        if quoted_indent is not None:
+            if line.strip() == "":
+                out.append(">")
+                continue
+            if line.startswith(" " * quoted_indent):
+                out.append("> " + line[quoted_indent:])
+                continue
+            quoted_indent = None
+            if out and out[-1] == ">":
+                out[-1] = ""  # a blank line ends the quote
+        out.append(line)
+    return "\n".join(out).strip("\n>").strip()
+
+
+def _outputs(outcome: Outcome | None) -> list:
+    if outcome is None or outcome.result is None:
+        return []
+    outputs = []
+    text = clean_output(outcome.result.output)
+    if text:
+        outputs.append(v4.new_output("stream", name="stdout", text=text + "\n"))
+    for figure in outcome.result.figures:
+        data = base64.b64encode(figure.read_bytes()).decode()
+        outputs.append(v4.new_output("display_data", data={"image/png": data, "text/plain": "<Figure>"}))
+    return outputs
+
+
+def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str, page_url: str = "") -> nbformat.NotebookNode:
+    """A notebook of one page. ``outcomes`` maps (page, line) to Outcome (may be empty)."""
+    lines = markdown.split("\n")
+    cells = []
+    if page_url:
+        cells.append(v4.new_markdown_cell(f"*From the lesson [{title}]({page_url}) of PyTorch from Zero to Mastery. "
+                                          "Every code cell is a whole program: run them in any order.*"))
+    position = 0
+    for block in sorted(blocks, key=lambda b: b.line):
+        text = _prose(lines[position: block.line - 1])
+        if text:
+            cells.append(v4.new_markdown_cell(text))
+        position = block.end_line
+        outcome = outcomes.get((block.page, block.line))
+        code = block.code.rstrip("\n")
+        if block.skip_reason:
+            cells.append(v4.new_markdown_cell(f"Not executed when the site was built: {block.skip_reason}."))
+            cells.append(v4.new_code_cell(code))
+        elif "__file__" in code:
+            name = block.include.rsplit("/", 1)[-1]
+            cells.append(v4.new_code_cell(f"%%writefile {name}\n{code}"))
+            cells.append(v4.new_code_cell(f"!python {name}", outputs=_outputs(outcome)))
+        else:
+            cells.append(v4.new_code_cell(code, outputs=_outputs(outcome)))
+    text = _prose(lines[position:])
+    if text:
+        cells.append(v4.new_markdown_cell(text))
+    notebook = v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.validate(notebook)
+    return notebook
