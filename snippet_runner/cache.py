@@ -82,7 +82,10 @@ class Cache:
             final = self.folder(key)
             if final.exists():  # a stale or invalid entry: replace it
                 shutil.rmtree(final, ignore_errors=True)
-            staging.rename(final)
+            try:
+                staging.rename(final)
+            except OSError:  # another process stored the same entry meanwhile: keep theirs
+                shutil.rmtree(staging, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -9,6 +9,8 @@ parallel, one core each.
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import json
 import os
 import shutil
@@ -95,17 +97,31 @@ class Runner:
     ``device`` is "auto" (CUDA when visible), "cpu" (GPUs hidden from the snippet) or "cuda".
     """
 
-    def __init__(self, *, device: str = "auto", jobs: int | None = None) -> None:
+    def __init__(self, *, device: str = "auto", jobs: int | None = None,
+                 remember_environment_in: Path | None = None, fingerprint: str = "") -> None:
         if device not in ("auto", "cpu", "cuda"):
             raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
         self.device = device
         self.jobs = jobs or default_jobs()
         self._environment: dict | None = None
+        self._remembered: Path | None = None
+        if remember_environment_in is not None:
+            # Everything the probe's answer depends on: the interpreter and its packages, the
+            # device asked for, and the GPUs this machine exposes.
+            key = json.dumps([sys.executable, fingerprint, device, os.environ.get("CUDA_VISIBLE_DEVICES"),
+                              sorted(glob.glob("/dev/nvidia*"))])
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            self._remembered = Path(remember_environment_in) / f"environment-{digest}.json"
 
     # -- the environment snippets run in --------------------------------------------------------
 
     def environment(self) -> dict:
         """Python/torch/torchvision versions and the device a snippet will see (probed once)."""
+        if self._environment is None and self._remembered is not None:
+            try:
+                self._environment = json.loads(self._remembered.read_text())
+            except (OSError, ValueError):
+                pass
         if self._environment is None:
             with tempfile.TemporaryDirectory(prefix="snippet-probe-") as folder:
                 out = Path(folder)
@@ -120,6 +136,11 @@ class Runner:
                     raise RuntimeError(f"probing the snippet environment failed: {error}") from None
             if self.device == "cuda" and self._environment["device"] != "cuda":
                 raise RuntimeError("--device cuda was asked for, but no CUDA GPU is visible")
+            if self._remembered is not None:
+                self._remembered.parent.mkdir(parents=True, exist_ok=True)
+                staging = self._remembered.with_suffix(f".{os.getpid()}.tmp")
+                staging.write_text(json.dumps(self._environment))
+                staging.replace(self._remembered)
         return self._environment
 
     # -- running ----------------------------------------------------------------------------------

@@ -6,12 +6,7 @@ the same way: same worker, same isolation, same cache.
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import json
-import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,33 +43,21 @@ class Stats:
 class Session:
     def __init__(self, cache_dir: Path, *, device: str = "auto", jobs: int | None = None,
                  read_cache: bool = True, progress: bool = False, display_root: Path | None = None) -> None:
-        self.runner = Runner(device=device, jobs=jobs)
         self.cache = Cache(cache_dir)
+        self._packages = packages_digest()
+        # Probing the environment needs the warm worker (seconds to start); remembering the answer
+        # next to the cache means a build whose snippets are all cached never starts it.
+        self.runner = Runner(device=device, jobs=jobs, remember_environment_in=self.cache.root,
+                             fingerprint=self._packages)
         self.read_cache = read_cache
         self.progress = progress
         self.display_root = display_root
         self.stats = Stats()
         self._scratch = Path(tempfile.mkdtemp(prefix="snippet-results-"))
-        self._packages = packages_digest()
 
     @property
     def environment(self) -> dict:
-        """What snippets run with (versions, device). Probing needs the warm worker, which costs
-        seconds to start; the answer is remembered, so a build whose snippets are all cached
-        never starts it."""
-        if self.runner._environment is None:
-            fingerprint = json.dumps([sys.executable, self._packages, self.runner.device,
-                                      os.environ.get("CUDA_VISIBLE_DEVICES"), sorted(glob.glob("/dev/nvidia*"))])
-            remembered = self.cache.root / f"environment-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.json"
-            try:
-                self.runner._environment = json.loads(remembered.read_text())
-            except (OSError, ValueError):
-                environment = self.runner.environment()
-                remembered.parent.mkdir(parents=True, exist_ok=True)
-                staging = remembered.with_suffix(f".{os.getpid()}.tmp")
-                staging.write_text(json.dumps(environment))
-                staging.replace(remembered)
-        return self.runner._environment
+        return self.runner.environment()
 
     def key(self, block: Block) -> str:
         return snippet_key(block.snippet.read_bytes(), self.environment, self._packages, block.timeout)

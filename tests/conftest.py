@@ -18,8 +18,14 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives the built site in headless Chromium")
     config.addinivalue_line("markers", "gpu(reason): the block runs only where a CUDA GPU is visible")
     config.addinivalue_line("markers", "timeout(seconds): the block's time limit, instead of the default 120 s")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests build the whole site: run them last, when the other tests have filled the cache."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")
