@@ -52,8 +52,8 @@ print(f"learned w = [{learned_w}]   true w = [2.0, -3.4, 1.5]")
 print(f"learned b = {model.b.item():.4f}   true b = 4.2")
 torch.testing.assert_close(model.w.detach(), true_w, atol=0.05, rtol=0)
 torch.testing.assert_close(model.b.detach(), true_b, atol=0.05, rtol=0)
-# The loss ends near the noise level (variance 0.1**2 = 0.01)
-assert losses[-1] < 0.02
+# The loss levels off near the noise level (variance 0.1**2 = 0.01), between 0.01 and 0.02
+assert 0.005 < losses[-1] < 0.02 and abs(losses[-1] - losses[-21]) < 1e-4
 
 plt.figure(figsize=(8, 4))
 plt.plot(range(1, len(losses) + 1), losses)

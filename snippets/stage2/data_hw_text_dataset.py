@@ -22,6 +22,7 @@ positive, negative = read_reviews("pos.txt"), read_reviews("neg.txt")
 texts = positive + negative
 labels = [1] * len(positive) + [0] * len(negative)
 print(f"{len(texts)} reviews: {len(positive)} positive, {len(negative)} negative")
+assert len(texts) > 35_000
 
 
 class Vocabulary:

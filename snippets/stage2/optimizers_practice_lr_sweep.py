@@ -1,0 +1,45 @@
+# roadmap 2.3 practice 1: sweeping the SGD learning rate, the first thing to tune
+import copy
+
+import torch
+from sklearn.datasets import load_digits
+from torch import nn, optim
+from torch.utils.data import DataLoader, TensorDataset
+
+torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+digits = load_digits()
+X = torch.tensor(digits.data / 16.0, dtype=torch.float32)
+y = torch.tensor(digits.target)
+order = torch.randperm(len(X))
+X_train, y_train = X[order[:1437]].to(device), y[order[:1437]].to(device)
+X_test, y_test = X[order[1437:]].to(device), y[order[1437:]].to(device)
+
+initial_model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).to(device)
+criterion = nn.CrossEntropyLoss()
+
+print(f"{'lr':>7}{'final train loss':>18}{'test accuracy':>15}")
+accuracy = {}
+for lr in [0.001, 0.01, 0.1, 1.0]:
+    model = copy.deepcopy(initial_model)  # same start for every learning rate
+    optimizer = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=32, shuffle=True,
+                        generator=torch.Generator().manual_seed(0))
+    for epoch in range(10):
+        model.train()
+        for data, target in loader:
+            optimizer.zero_grad()
+            loss = criterion(model(data), target)
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        accuracy[lr] = (model(X_test).argmax(1) == y_test).float().mean().item()
+    print(f"{lr:>7}{loss.item():>18.4f}{accuracy[lr]:>15.3f}")
+
+best = max(accuracy, key=accuracy.get)
+print(f"best learning rate: {best}")
+# Too small learns slowly; too large is unstable; the best sits in between
+assert accuracy[0.001] < accuracy[best] and accuracy[1.0] < accuracy[best]
+assert best in (0.01, 0.1)
