@@ -1,0 +1,100 @@
+# roadmap 3.2 homework 2: does data augmentation help? Same model, same 150 training digits, with and without it
+import math
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+
+torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+digits = load_digits()
+images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
+images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False)
+labels = torch.tensor(digits.target)
+perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
+# Augmentation matters most when data is scarce: train on only 150 images (15 per class on average).
+train_idx, test_idx = perm[:150], perm[150:750]
+X_train, y_train = images[train_idx].to(device), labels[train_idx].to(device)
+X_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
+
+
+def random_affine(batch, max_degrees=15.0, max_shift=0.15, max_zoom=0.15):
+    """A different random rotation, shift and zoom for every image of the batch.
+
+    Same idea as torchvision's v2.RandomAffine, but applied to the whole batch at once with
+    affine_grid/grid_sample, which is far faster than transforming small images one by one.
+    """
+    n = batch.size(0)
+    angle = (torch.rand(n, device=batch.device) * 2 - 1) * math.radians(max_degrees)
+    zoom = 1 + (torch.rand(n, device=batch.device) * 2 - 1) * max_zoom
+    shift = (torch.rand(n, 2, device=batch.device) * 2 - 1) * max_shift * 2  # grid coordinates span [-1, 1]
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1),
+                         torch.stack([sin, cos, shift[:, 1]], 1)], 1)        # (n, 2, 3)
+    grid = F.affine_grid(theta, batch.shape, align_corners=False)
+    return F.grid_sample(batch, grid, align_corners=False)                   # zeros fill the borders
+
+
+def make_model():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
+    )
+
+
+def run(augment, num_epochs=40, batch_size=32, eval_every=2):
+    torch.manual_seed(0)  # same initial weights and batch order for both runs
+    model = make_model().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    train_accs, test_accs = [], []
+    for epoch in range(num_epochs):
+        model.train()
+        correct = 0
+        order = torch.randperm(len(X_train), device=device)
+        for start in range(0, len(X_train), batch_size):
+            idx = order[start:start + batch_size]
+            x = random_affine(X_train[idx]) if augment else X_train[idx]  # fresh randomness every epoch
+            out = model(x)
+            loss = F.cross_entropy(out, y_train[idx])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            correct += (out.argmax(1) == y_train[idx]).sum().item()
+        train_accs.append(correct / len(X_train))
+        if (epoch + 1) % eval_every == 0:
+            model.eval()
+            with torch.no_grad():
+                test_accs.append((model(X_test).argmax(1) == y_test).float().mean().item())
+    return train_accs, test_accs
+
+
+results = {"no augmentation": run(augment=False), "augmentation": run(augment=True)}
+
+
+def final(accs):
+    return sum(accs[-3:]) / 3  # average of the last 3 measurements: less noisy than a single one
+
+
+print(f"{'':<16} {'train acc':>9} {'test acc':>8}   (mean of the last 3 measurements)")
+for name, (train_accs, test_accs) in results.items():
+    print(f"{name:<16} {final(train_accs):>9.3f} {final(test_accs):>8.3f}")
+
+gain = final(results["augmentation"][1]) - final(results["no augmentation"][1])
+print(f"augmentation changes test accuracy by {gain:+.3f} on {len(y_test)} test images")
+assert final(results["no augmentation"][0]) == 1.0  # without augmentation the 150 images are memorized
+assert gain >= 0.01  # augmentation generalizes better
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+for name, (train_accs, test_accs) in results.items():
+    ax1.plot(range(1, len(train_accs) + 1), train_accs, label=name)
+    ax2.plot(range(2, 2 * len(test_accs) + 1, 2), test_accs, label=name)
+ax1.set(title="Training accuracy (150 images)", xlabel="epoch", ylabel="accuracy")
+ax2.set(title=f"Test accuracy ({len(y_test)} images)", xlabel="epoch", ylabel="accuracy")
+ax1.legend()
+ax2.legend()
+plt.tight_layout()
+plt.show()

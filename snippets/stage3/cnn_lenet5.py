@@ -1,0 +1,69 @@
+# roadmap 3.2.2: LeNet-5, trained on real handwritten digits
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+
+torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class LeNet5(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 6, kernel_size=5, padding=2),   # 1x28x28 -> 6x28x28
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),       # -> 6x14x14
+            nn.Conv2d(6, 16, kernel_size=5),             # -> 16x10x10
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),       # -> 16x5x5
+        )
+        self.classifier = nn.Sequential(
+            nn.Linear(16 * 5 * 5, 120),
+            nn.ReLU(),
+            nn.Linear(120, 84),
+            nn.ReLU(),
+            nn.Linear(84, num_classes),
+        )
+
+    def forward(self, x):
+        x = self.features(x)
+        x = torch.flatten(x, 1)  # (batch, 16, 5, 5) -> (batch, 400)
+        return self.classifier(x)
+
+
+model = LeNet5().to(device)
+x = torch.randn(32, 1, 28, 28, device=device)
+print("random batch:", tuple(x.shape), "->", tuple(model(x).shape))
+assert model(x).shape == (32, 10)
+
+# Real data: sklearn's 8x8 digits, upscaled to the 28x28 LeNet expects.
+digits = load_digits()
+images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0   # (1797, 1, 8, 8)
+images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False)
+labels = torch.tensor(digits.target)
+perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
+train_idx, test_idx = perm[:1400], perm[1400:]
+X_train, y_train = images[train_idx].to(device), labels[train_idx].to(device)
+X_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
+print(f"train {tuple(X_train.shape)}, test {tuple(X_test.shape)}")
+
+optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+batch_size = 64
+for epoch in range(8):
+    model.train()
+    order = torch.randperm(len(X_train), device=device)
+    for start in range(0, len(X_train), batch_size):
+        idx = order[start:start + batch_size]
+        loss = F.cross_entropy(model(X_train[idx]), y_train[idx])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
+    print(f"epoch {epoch + 1}: last batch loss {loss.item():.3f}, test accuracy {test_acc:.3f}")
+
+assert test_acc >= 0.95
+print(f"LeNet-5 test accuracy on {len(X_test)} unseen digits: {test_acc:.1%}")
