@@ -1,0 +1,91 @@
+# roadmap 5.1 (project 1): a model ensemble - average the softmax of three independently trained CNNs
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from torchvision.transforms import v2
+
+torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+digits = load_digits()
+images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
+images = (F.interpolate(images, size=32, mode="bilinear", align_corners=False) - 0.5) / 0.5
+labels = torch.tensor(digits.target)
+train_idx, test_idx = train_test_split(
+    np.arange(len(labels)), test_size=0.4, stratify=labels, random_state=0
+)
+x_train, y_train = images[train_idx], labels[train_idx]
+x_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
+augment = v2.RandomAffine(degrees=8, translate=(0.05, 0.05), fill=-1.0)
+
+
+class DigitNet(nn.Module):
+    def __init__(self, width=16):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(width, 2 * width, 3, padding=1), nn.BatchNorm2d(2 * width), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(2 * width, 4 * width, 3, padding=1), nn.BatchNorm2d(4 * width), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        )
+        self.classifier = nn.Linear(4 * width, 10)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+def train_member(seed, epochs=4, batch_size=32):
+    # A different seed means a different initialisation, batch order and augmentations, so the
+    # members make *different* mistakes - that is what lets averaging help.
+    torch.manual_seed(seed)
+    model = DigitNet().to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    steps_per_epoch = -(-len(x_train) // batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, total_steps=epochs * steps_per_epoch)
+    model.train()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(x_train)).split(batch_size):
+            inputs = torch.stack([augment(img) for img in x_train[batch]]).to(device)
+            loss = F.cross_entropy(model(inputs), y_train[batch].to(device))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+    return model.eval()
+
+
+members = [train_member(seed) for seed in (1, 2, 3)]
+with torch.no_grad():
+    probs = torch.stack([F.softmax(m(x_test), dim=1) for m in members])  # (members, N, classes)
+ensemble_probs = probs.mean(0)
+
+single_acc = [(p.argmax(1) == y_test).float().mean().item() for p in probs]
+single_nll = [F.nll_loss(p.log(), y_test).item() for p in probs]
+ensemble_acc = (ensemble_probs.argmax(1) == y_test).float().mean().item()
+ensemble_nll = F.nll_loss(ensemble_probs.log(), y_test).item()
+
+print(f"{'model':<22}{'test accuracy':>14}{'test NLL':>10}")
+for i, (acc, nll) in enumerate(zip(single_acc, single_nll), 1):
+    print(f"{f'member {i}':<22}{acc:>14.3f}{nll:>10.3f}")
+print(f"{'ensemble (mean prob.)':<22}{ensemble_acc:>14.3f}{ensemble_nll:>10.3f}")
+disagree = (probs.argmax(2) != probs.argmax(2)[0]).any(0).sum().item()
+print(f"members disagree on {disagree} of {len(y_test)} test images")
+
+assert ensemble_acc >= max(single_acc), (single_acc, ensemble_acc)
+# log is concave, so the averaged prediction's NLL can never exceed the members' mean NLL
+assert ensemble_nll <= sum(single_nll) / len(single_nll)
+assert ensemble_acc >= 0.95, ensemble_acc
+
+fig, ax = plt.subplots(figsize=(8, 4))
+names = [f"member {i}" for i in range(1, 4)] + ["ensemble"]
+bars = ax.bar(names, single_acc + [ensemble_acc], color=["tab:gray"] * 3 + ["tab:orange"])
+ax.bar_label(bars, fmt="%.3f")
+ax.set_ylim(min(single_acc) - 0.03, 1.0)
+ax.set_ylabel("test accuracy")
+ax.set_title(f"Averaging softmax outputs of 3 CNNs ({len(y_test)} test digits)")
+plt.tight_layout()
+plt.show()
