@@ -41,3 +41,17 @@ x = torch.randn(32, 784, device=device)
 logits = model(x)
 print(f"input {tuple(x.shape)} -> output {tuple(logits.shape)}")
 assert logits.shape == (32, 10)
+
+
+# Forgetting super().__init__() breaks layer registration immediately.
+class Forgetful(nn.Module):
+    def __init__(self):
+        self.fc = nn.Linear(4, 2)  # no super().__init__() first
+
+
+try:
+    Forgetful()
+    raise AssertionError("expected an error")
+except AttributeError as err:
+    print(f"without super().__init__(): AttributeError: {err}")
+    assert "before Module.__init__() call" in str(err)
