@@ -51,6 +51,10 @@ class GPT(nn.Module):
         self.ln = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, vocab_size, bias=False)
         self.head.weight = self.tok.weight   # weight tying: one table to read and to write characters
+        # GPT-2's init: small token and position embeddings (PyTorch's default N(0, 1) would make the
+        # position drown out the token, and the tied output layer start with huge logits).
+        nn.init.normal_(self.tok.weight, std=0.02)
+        nn.init.normal_(self.pos.weight, std=0.02)
 
     def forward(self, idx):
         pos = torch.arange(idx.size(1), device=idx.device)
