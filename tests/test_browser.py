@@ -30,14 +30,18 @@ if not Path(CHROMIUM).exists():
 pytestmark = pytest.mark.browser
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     site = tmp_path_factory.mktemp("browser-site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)], cwd=ROOT, env=env,
                    check=True, timeout=3000)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -87,9 +91,9 @@ def test_outputs_and_figures_are_visible(page, site_url):
 
 def test_copy_button_copies_the_whole_snippet(page, site_url):
     page.goto(site_url + "stage-1/tensors/", wait_until="networkidle")
-    block = page.locator(".highlight").first
+    block = page.locator("div.highlight").first
     block.hover()
-    block.locator("button.md-clipboard").click()
+    block.locator("button[title='Copy to clipboard']").click()
     copied = page.evaluate("navigator.clipboard.readText()")
     expected = (ROOT / "snippets" / "stage1" / "tensors_creation.py").read_text()
     assert copied.strip() == expected.strip()
@@ -116,8 +120,9 @@ def test_checklist_ticks_persist_after_reload(page, site_url):
     page.goto(site_url + "checklist/", wait_until="networkidle")
     boxes = page.locator("article input[type=checkbox]")
     assert boxes.count() == 20
-    boxes.nth(0).check()
-    boxes.nth(5).check()
+    for index in (0, 5):
+        boxes.nth(index).evaluate("box => box.click()")  # the sticky header can cover the box itself
+    assert boxes.nth(0).is_checked() and boxes.nth(5).is_checked()
     page.reload(wait_until="networkidle")
     boxes = page.locator("article input[type=checkbox]")
     assert boxes.nth(0).is_checked() and boxes.nth(5).is_checked() and not boxes.nth(1).is_checked()
