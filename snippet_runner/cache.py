@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .execute import Result
 
-RUNNER_VERSION = "2"
+RUNNER_VERSION = "3"
 SCHEMA = 1
 
 

@@ -348,6 +348,9 @@ def _child_main(snippet: str, display_name: str, into: str, device: str, threads
         sys.stderr.flush()
         os.chdir(out)
         shutil.rmtree(work, ignore_errors=True)
+        # Warnings and tracebacks name the temporary folder; show the file as a reader's run would.
+        log_path = out / "output.txt"
+        log_path.write_bytes(log_path.read_bytes().replace(f"{work}/".encode(), b""))
 
     report = out / "report.json"
     report.with_suffix(".tmp").write_text(json.dumps({"failure": failure}))

@@ -9,7 +9,7 @@ torch.manual_seed(0)
 
 def load_photo(size=224):
     """A real photo that ships with scikit-learn, as a (1, 3, size, size) tensor in [0, 1]."""
-    photo = torch.from_numpy(load_sample_image("china.jpg"))  # (H, W, 3) uint8
+    photo = torch.tensor(load_sample_image("china.jpg"))  # (H, W, 3) uint8; tensor() copies the read-only array
     image = photo.permute(2, 0, 1).float().div(255).unsqueeze(0)  # -> (batch, channels, H, W)
     resized = F.interpolate(image, size=(size, size), mode="bilinear", antialias=True)
     return resized.clamp(0, 1)  # interpolation can overshoot the [0, 1] range slightly
