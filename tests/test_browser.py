@@ -102,9 +102,18 @@ def test_copy_button_copies_the_whole_snippet(page, site_url):
 def test_search_finds_a_lesson(page, site_url):
     page.goto(site_url, wait_until="networkidle")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("broadcasting")
+    search = page.locator("input.md-search__input")
     result = page.locator(".md-search-result__item a").first
-    result.wait_for(timeout=15000)
+    # The search worker indexes the site in the background after load; a query typed before it is
+    # ready is not answered, so type it again until the index answers (a slow CI machine needs that).
+    for _ in range(6):
+        search.fill("")
+        search.press_sequentially("broadcasting")
+        try:
+            result.wait_for(timeout=10000)
+            break
+        except playwright_api.TimeoutError:
+            continue
     assert "broadcasting" in result.get_attribute("href")
 
 
