@@ -167,7 +167,7 @@ classifier.eval()
 
 
 @torch.no_grad()
-def recognised(batch, threshold=0.9):
+def recognised(batch, threshold=0.7):
     """Fraction of images called one digit (not 'not a digit') with probability >= threshold."""
     probs = F.softmax(classifier(batch.to(device)), dim=1)
     conf, pred = probs.max(1)
@@ -188,14 +188,14 @@ rows = {
 }
 fractions = {name: recognised(batch) for name, batch in rows.items()}
 print(f"\nclassifier accuracy on held-out real digits: {real_acc:.3f}")
-print(f"{'images':<18} {'recognised as a digit with p >= 0.9':>36}")
+print(f"{'images':<18} {'recognised as a digit with p >= 0.7':>36}")
 for name, (fraction, _) in fractions.items():
     print(f"{name:<18} {fraction:>36.1%}")
 gen_frac, gen_pred = fractions["generated"]
 print("digits among recognised generated samples:", torch.bincount(gen_pred, minlength=10).tolist())
 
 assert real_acc >= 0.93
-assert gen_frac >= 0.35, gen_frac                              # many samples are recognisable digits...
+assert gen_frac >= 0.6, gen_frac                               # most samples are recognisable digits...
 assert fractions["uniform noise"][0] <= 0.05, fractions        # ...while the same check rejects noise
 assert fractions["shuffled digits"][0] <= 0.05, fractions
 assert (torch.bincount(gen_pred, minlength=10) > 0).sum() >= 8  # and they are not one digit over and over
