@@ -106,9 +106,32 @@ def on_page_markdown(markdown, page, config, files):
             continue
         page_blocks.append(block)
         token = TOKEN.format(len(page_blocks) - 1)
-        lines[block.end_line:block.end_line] = ["", block.indent + token, ""]
+        at = _after_annotations(lines, block) if "(1)" in block.code else block.end_line
+        lines[at:at] = ["", block.indent + token, ""]
     _state.setdefault("pages", {})[page.file.src_uri] = page_blocks
     return "\n".join(lines)
+
+
+def _after_annotations(lines: list[str], block) -> int:
+    """Where the output goes when Material code annotations follow the block.
+
+    Annotations (``# (1)!`` in the code) are a numbered list right after the fence; the output box
+    goes after that list so it stays attached to the code.
+    """
+    number = block.end_line  # lines[number] is the first line after the closing fence
+    while number < len(lines) and not lines[number].strip():
+        number += 1
+    if number >= len(lines) or not re.match(rf"{block.indent}1\.\s", lines[number]):
+        return block.end_line
+    end = number
+    while number < len(lines):
+        line = lines[number]
+        if re.match(rf"{block.indent}\d+\.\s", line) or line.startswith(block.indent + "    "):
+            end = number + 1
+        elif line.strip():
+            break
+        number += 1
+    return end
 
 
 def on_page_content(html, page, config, files):

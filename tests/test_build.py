@@ -51,6 +51,8 @@ PAGE = """
     --8<-- "good.py"
     ```
 
+    1.  An annotation of the marked line (Material code annotations).
+
     <!--pytest.mark.skip(reason="needs network: downloads CIFAR-10")-->
     ```python
     --8<-- "download.py"
@@ -66,7 +68,7 @@ SNIPPETS = {
     "good.py": """
         # prints and plots
         import matplotlib.pyplot as plt
-        print("hello <world> & co")
+        print("hello <world> & co")  # (1)!
         plt.plot([0, 1])
         plt.show()
     """,
@@ -87,6 +89,11 @@ def test_output_is_escaped_under_its_block(built):
     _, html, _ = built
     assert "hello &lt;world&gt; &amp; co" in html
     assert html.index("good.py") < html.index("hello &lt;world&gt;")
+
+
+def test_output_goes_after_the_code_annotations(built):
+    _, html, _ = built
+    assert html.index("An annotation of the marked line") < html.index('<details class="snippet-output"')
 
 
 def test_figures_become_files_of_the_site(built):

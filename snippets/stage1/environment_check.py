@@ -11,7 +11,7 @@ if torch.cuda.is_available():
     print(f"CUDA version:    {torch.version.cuda}")
     print(f"GPU device:      {torch.cuda.get_device_name(0)}")
 # Apple silicon GPUs are reached through the "mps" backend instead of CUDA.
-print(f"MPS available:   {torch.backends.mps.is_available()}")
+print(f"MPS available:   {torch.backends.mps.is_available()}")  # (1)!
 
 # A tiny computation proves the install works end to end, not just that it imports.
 x = torch.tensor([1.0, 2.0, 3.0])
