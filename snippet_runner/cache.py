@@ -26,9 +26,13 @@ SCHEMA = 1
 
 
 def packages_digest() -> str:
-    """A short digest of every installed distribution and its version."""
-    names = sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()
-                   if d.metadata["Name"])
+    """A short digest of every installed distribution and its version.
+
+    A set: the same distribution can be seen twice (an editable install's metadata in the project
+    folder is on sys.path under pytest but not under mkdocs), and both must get the same key.
+    """
+    names = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()
+                    if d.metadata["Name"]})
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
 
 

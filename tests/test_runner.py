@@ -242,3 +242,15 @@ def test_markers_set_skip_gpu_and_timeout(tree):
     assert outcomes[("p.md", skip.line)].status == "not-run"
     assert outcomes[("p.md", gpu.line)].reason == "needs CUDA (no CUDA GPU here)"
     session.close()
+
+
+def test_cache_keys_are_the_same_in_the_build_and_the_tests(tmp_path):
+    """The build (mkdocs) and the tests (pytest, with the project folder on sys.path) share the cache."""
+    import subprocess
+    import sys
+
+    from snippet_runner.cache import packages_digest
+
+    elsewhere = subprocess.run([sys.executable, "-c", "from snippet_runner.cache import packages_digest as d; print(d())"],
+                               cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    assert elsewhere == packages_digest()
