@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Cache, packages_digest, snippet_key
@@ -25,10 +25,6 @@ class Outcome:
     reason: str = ""  # for "not-run": why it was not executed here
     cached: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return self.status in ("ok", "not-run", "inline")
-
 
 @dataclass
 class Stats:
@@ -37,7 +33,6 @@ class Stats:
     not_run: int = 0
     failed: int = 0
     seconds: float = 0.0  # snippet run time of the executed ones
-    failures: list = field(default_factory=list)
 
 
 class Session:
