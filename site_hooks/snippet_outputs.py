@@ -18,14 +18,12 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-import nbformat
-
-from snippet_runner import (CollectError, Session, SnippetExpander, collect_page, failure_message, outcome_html,
-                            page_stamp_html)
+from snippet_runner import CollectError, Site, failure_message, outcome_html, output_position, page_stamp_html
 from snippet_runner.notebook import page_notebook
 
 log = logging.getLogger("mkdocs.hooks.snippet_outputs")
@@ -39,53 +37,41 @@ _state: dict = {}
 
 
 def on_config(config):
-    root = Path(config.config_file_path).parent
-    options = dict(config.mdx_configs.get("pymdownx.snippets", {}))
-    bases = options.get("base_path", ["."])
-    options["base_path"] = [str(root / b) for b in (bases if isinstance(bases, list) else [bases])]
+    site = Site.from_config(config)
     _state.clear()
-    _state["root"] = root
-    _state["expander"] = SnippetExpander(options)
-    _state["session"] = Session(
-        Path(os.environ.get("SNIPPETS_CACHE_DIR", root / ".cache" / "snippets")),
-        device=os.environ.get("SNIPPETS_DEVICE", "auto"),
-        read_cache=os.environ.get("SNIPPETS_FRESH", "") in ("", "0"),
-        progress=sys.stderr.isatty(),
-        display_root=root / "snippets",
-    )
+    _state.update(site=site, pages={}, outcomes={}, notebooks={}, session=site.session(
+        device=os.environ.get("SNIPPETS_DEVICE", "auto"), fresh=os.environ.get("SNIPPETS_FRESH", "") not in ("", "0"),
+        progress=sys.stderr.isatty()))
     return config
 
 
-def _blocks(markdown: str, page: str):
-    try:
-        return collect_page(markdown, page, _state["expander"])
-    except CollectError as error:
-        log.error(str(error))
-        return []
-
-
 def on_files(files, config):
-    """Run (or fetch from the cache) every snippet of every page, before any page renders."""
-    session: Session = _state["session"]
-    blocks, offsets = [], {}
+    """Collect every page's blocks once and run (or fetch) every snippet, before any page renders."""
+    site: Site = _state["site"]
+    every = []
     for file in files.documentation_pages():
-        source = file.content_string
-        markdown, _ = get_data(source)  # what on_page_markdown will see: no front matter
-        offsets[file.src_uri] = source[: max(source.find(markdown), 0)].count("\n")
-        blocks.extend(_blocks(markdown, file.src_uri))
-    outcomes = session.run(blocks)
-    for block in blocks:
-        outcome = outcomes[(block.page, block.line)]
-        if outcome.status == "failed":
-            log.warning(failure_message(block, outcome, docs_prefix=f"{config.docs_dir}/"
-                                        .removeprefix(f"{_state['root']}/"), line_offset=offsets[block.page]))
-        if outcome.result:
-            for figure in outcome.result.figures:
-                uri = f"{OUTPUT_DIR}/{figure.parent.name}/{figure.name}"
-                if files.get_file_from_path(uri) is None:
-                    files.append(File.generated(config, uri, abs_src_path=str(figure)))
+        markdown, _ = get_data(file.content_string)  # what on_page_markdown will see: no front matter
+        try:
+            blocks = site.page_blocks(markdown, file.src_uri)
+        except CollectError as error:
+            log.error(str(error))
+            blocks = []
+        front = file.content_string[: max(file.content_string.find(markdown), 0)].count("\n")
+        _state["pages"][file.src_uri] = (markdown, blocks, front)
+        every.extend(blocks)
+    outcomes = _state["session"].run(every)
     _state["outcomes"] = outcomes
-    stats = session.stats
+    for block in every:
+        outcome = outcomes[block]
+        if outcome.status == "failed":
+            docs = os.path.relpath(config.docs_dir, site.root)
+            log.warning(failure_message(block, outcome, docs_prefix=f"{docs}/",
+                                        line_offset=_state["pages"][block.page][2]))
+        for figure in outcome.result.figures if outcome.result else []:
+            uri = f"{OUTPUT_DIR}/{figure.parent.parent.name}/{figure.parent.name}/{figure.name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(figure)))
+    stats = _state["session"].stats
     log.info(f"snippets: {stats.executed} executed ({stats.seconds:.1f} s of run time), {stats.cached} from the "
              f"cache, {stats.not_run} not executed here, {stats.failed} failed")
     return files
@@ -93,61 +79,34 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     """Put a placeholder under each code block; on_page_content swaps in the rendered output."""
-    blocks = _blocks(markdown, page.file.src_uri)
+    collected, blocks, _ = _state["pages"].get(page.file.src_uri, (None, [], 0))
+    if markdown != collected:  # another plugin changed the page since on_files: its lines moved
+        log.error(f"{page.file.src_uri}: the page changed between on_files and on_page_markdown; "
+                  "its outputs cannot be placed")
+        return markdown
     if blocks:
         title = next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), page.file.name)
-        site_url = (config.site_url or "") + page.url
-        _state.setdefault("notebooks", {})[page.file.src_uri] = page_notebook(
-            markdown, blocks, _state.get("outcomes", {}), title, site_url)
+        _state["notebooks"][page.file.src_uri] = page_notebook(markdown, blocks, _state["outcomes"], title,
+                                                               (config.site_url or "") + page.url)
     lines = markdown.split("\n")
-    page_blocks = []
-    for block in reversed(blocks):  # from the bottom, so earlier line numbers stay valid
-        if (block.page, block.line) not in _state.get("outcomes", {}):
-            continue
-        page_blocks.append(block)
-        token = TOKEN.format(len(page_blocks) - 1)
-        at = _after_annotations(lines, block) if "(1)" in block.code else block.end_line
-        lines[at:at] = ["", block.indent + token, ""]
-    _state.setdefault("pages", {})[page.file.src_uri] = page_blocks
+    for number, block in reversed(list(enumerate(blocks))):  # from the bottom: earlier lines stay put
+        at = output_position(lines, block)
+        lines[at:at] = ["", block.indent + TOKEN.format(number), ""]
     return "\n".join(lines)
 
 
-def _after_annotations(lines: list[str], block) -> int:
-    """Where the output goes when Material code annotations follow the block.
-
-    Annotations (``# (1)!`` in the code) are a numbered list right after the fence; the output box
-    goes after that list so it stays attached to the code.
-    """
-    number = block.end_line  # lines[number] is the first line after the closing fence
-    while number < len(lines) and not lines[number].strip():
-        number += 1
-    if number >= len(lines) or not re.match(rf"{block.indent}1\.\s", lines[number]):
-        return block.end_line
-    end = number
-    while number < len(lines):
-        line = lines[number]
-        if re.match(rf"{block.indent}\d+\.\s", line) or line.startswith(block.indent + "    "):
-            end = number + 1
-        elif line.strip():
-            break
-        number += 1
-    return end
-
-
 def on_page_content(html, page, config, files):
-    page_blocks = _state.get("pages", {}).get(page.file.src_uri, [])
+    _, blocks, _ = _state["pages"].get(page.file.src_uri, (None, [], 0))
+    outcomes = _state["outcomes"]
 
     def figure_url(figure: Path) -> str:
-        return get_relative_url(f"{OUTPUT_DIR}/{figure.parent.name}/{figure.name}", page.url)
+        return get_relative_url(f"{OUTPUT_DIR}/{figure.parent.parent.name}/{figure.parent.name}/{figure.name}",
+                                page.url)
 
-    def render(match: re.Match) -> str:
-        block = page_blocks[int(match.group(1))]
-        return outcome_html(block, _state["outcomes"][(block.page, block.line)], figure_url)
-
-    html = TOKEN_HTML.sub(render, html)
-    # The page's "verified with" stamp goes right under its title.
-    stamp = page_stamp_html([_state["outcomes"][(b.page, b.line)] for b in page_blocks])
-    if page.file.src_uri in _state.get("notebooks", {}):
+    html = TOKEN_HTML.sub(lambda m: outcome_html(blocks[int(m[1])], outcomes[blocks[int(m[1])]], figure_url), html)
+    # The page's "verified with" stamp goes right under its title, with the notebook buttons.
+    stamp = page_stamp_html([(b, outcomes[b]) for b in blocks])
+    if page.file.src_uri in _state["notebooks"]:
         stamp += _notebook_links(page, config)
     if stamp:
         html = html.replace("</h1>", "</h1>\n" + stamp, 1) if "</h1>" in html else stamp + html
@@ -169,13 +128,12 @@ def _notebook_links(page, config) -> str:
 
 
 def on_post_build(config):
-    for src_uri, notebook in _state.get("notebooks", {}).items():
+    for src_uri, notebook in _state["notebooks"].items():
         target = Path(config.site_dir, NOTEBOOK_DIR, src_uri.removesuffix(".md") + ".ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
 
 
 def on_shutdown():
-    session = _state.get("session")
-    if session:
-        session.close()
+    if _state.get("session"):
+        _state["session"].close()

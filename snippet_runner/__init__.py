@@ -1,19 +1,23 @@
 """Run the code blocks of a documentation site as real programs.
 
-collect (find blocks and their snippet files) -> execute (warm worker, one forked process per
-snippet) -> cache (results on disk, keyed by content and environment) -> render (HTML under the
-block). The MkDocs hooks in ``site_hooks/`` and the pytest plugin in ``tests/`` are thin
-adapters over :class:`Session`, so the build and the tests run snippets the same way.
+site (where the pages and the cache are) -> collect (find blocks and their snippet files) ->
+session (cached or not, run or not) -> runner + worker + child (a warm process that forks one
+isolated child per snippet) -> cache (results on disk, keyed on what each snippet used) -> render
+(HTML under the block). The MkDocs hook in ``site_hooks/`` and the pytest plugin in ``tests/``
+are thin adapters over :class:`Site` and :class:`Session`, so the build and the tests run
+snippets the same way.
 """
 
 from .cache import Cache
 from .collect import Block, CollectError, Mark, SnippetExpander, collect_page, collect_site
-from .execute import DEFAULT_TIMEOUT, Failure, Result, Runner, Task
-from .render import clean_output, failure_message, outcome_html, page_stamp_html
+from .render import clean_output, failure_message, outcome_html, output_position, page_stamp_html
+from .results import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT, Failure, Result, Task
+from .runner import Runner
 from .session import Outcome, Session
+from .site import Site
 
 __all__ = [
-    "Block", "Cache", "CollectError", "DEFAULT_TIMEOUT", "Failure", "Mark", "Outcome", "Result", "Runner",
-    "Session", "SnippetExpander", "Task", "clean_output", "collect_page", "collect_site", "failure_message",
-    "outcome_html", "page_stamp_html",
+    "Block", "Cache", "CollectError", "DEFAULT_MEMORY_GB", "DEFAULT_TIMEOUT", "Failure", "Mark", "Outcome",
+    "Result", "Runner", "Session", "Site", "SnippetExpander", "Task", "clean_output", "collect_page",
+    "collect_site", "failure_message", "outcome_html", "output_position", "page_stamp_html",
 ]

@@ -1,76 +1,132 @@
-"""On-disk cache of snippet results, so a snippet that did not change is not run again.
+"""On-disk cache of snippet results, keyed on what each snippet actually used.
 
-An entry is keyed by the snippet's bytes, the runner's version and the environment it ran in
-(Python, torch, torchvision, device, and a digest of every installed package). Each entry is a
-folder holding ``entry.json`` (the result, the versions and device it ran with, its run time,
-and a SHA-256 of every figure) and the figures. Entries are written into a temporary folder and
-renamed into place, so a reader never sees half an entry; one that fails validation anyway (a
-truncated file, a figure changed on disk) counts as a miss and is run again. Only successful
-runs are cached: a failing snippet runs again every time.
+Two levels. A snippet's *key* is a digest of its bytes, its time limit and the runner's version.
+Under it sit *variants*, one per environment the snippet ran in, each recording the Python
+version, the device, and every installed distribution the snippet imported (with everything those
+pulled in) with its version: ``{"torch": "2.14.1", "numpy": "2.3.4", "snownlp": "0.12.3"}``. A
+lookup is a hit when a variant's Python and device are the current ones and every recorded
+distribution still has the recorded version. So installing or upgrading a package no snippet
+imports reruns nothing, upgrading torch reruns exactly the snippets that import it, and switching
+back and forth between two environments (two torch versions, CPU and CUDA) finds both results.
+
+Each variant is a folder holding ``entry.json`` (the result, the environment, its run time, a
+SHA-256 of every figure) and the figures. Variants are written into a temporary folder and renamed
+into place, so a reader never sees half an entry; one that fails validation anyway (a truncated
+file, a figure changed on disk) counts as a miss. Only successful runs are cached.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .execute import Result
+from .results import Result
 
-RUNNER_VERSION = "3"
-SCHEMA = 1
+RUNNER_VERSION = "4"
+SCHEMA = 2
+
+
+def snippet_key(source: bytes, timeout: float) -> str:
+    material = json.dumps({"runner": RUNNER_VERSION, "timeout": timeout}, sort_keys=True).encode()
+    return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]
+
+
+@functools.cache
+def installed_version(distribution: str) -> str | None:
+    """The version of an installed distribution (the first on sys.path, as imports see it), or None."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def packages_digest() -> str:
-    """A short digest of every installed distribution and its version.
-
-    A set: the same distribution can be seen twice (an editable install's metadata in the project
-    folder is on sys.path under pytest but not under mkdocs), and both must get the same key.
-    """
+    """A short digest of every installed distribution and its version (for the environment probe)."""
     names = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()
                     if d.metadata["Name"]})
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
 
 
-def snippet_key(source: bytes, environment: dict, packages: str, timeout: float) -> str:
-    material = json.dumps({"runner": RUNNER_VERSION, "environment": environment, "packages": packages,
-                           "timeout": timeout}, sort_keys=True).encode()
-    return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]
+@dataclass
+class Lookup:
+    """The answer to "is there a valid result for this snippet here?", with the reason when not."""
+
+    result: Result | None
+    reason: str = ""  # "no result for this version of the snippet", "torch 2.14.1 -> 2.15.0", ...
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _mismatches(entry: dict, environment: dict, version_of) -> list[str]:
+    recorded = entry["environment"]
+    problems = [f"{what} {recorded.get(what)} -> {environment.get(what)}" for what in ("python", "device")
+                if recorded.get(what) != environment.get(what)]
+    for distribution, version in sorted(entry["result"].get("distributions", {}).items()):
+        now = version_of(distribution)
+        if now != version:
+            problems.append(f"{distribution} {version} -> {now or 'not installed'}")
+    return problems
+
+
 class Cache:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, version_of=installed_version) -> None:
         self.root = Path(root)
+        self._version_of = version_of
 
-    def folder(self, key: str) -> Path:
-        return self.root / key
+    def variants(self, key: str) -> list[Path]:
+        """The stored variants of a snippet, newest first."""
+        folder = self.root / key
+        found = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")] if folder.is_dir() else []
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
-    def get(self, key: str) -> Result | None:
-        """The cached result, or None when there is none or it does not validate."""
-        folder = self.folder(key)
+    def lookup(self, key: str, environment: dict) -> Lookup:
+        """The valid result for this snippet in this environment, or why there is none."""
+        reasons = []
+        for variant in self.variants(key):
+            entry = self._read(key, variant)
+            if entry is None:
+                continue
+            problems = _mismatches(entry, environment, self._version_of)
+            if not problems:
+                return Lookup(Result.from_json(entry["result"], variant))
+            reasons.append(", ".join(problems))
+        if not reasons:
+            return Lookup(None, "no result for this version of the snippet")
+        return Lookup(None, min(reasons, key=len))  # the closest environment's differences
+
+    def get(self, key: str, environment: dict) -> Result | None:
+        return self.lookup(key, environment).result
+
+    @staticmethod
+    def _read(key: str, variant: Path) -> dict | None:
         try:
-            entry = json.loads((folder / "entry.json").read_text())
+            entry = json.loads((variant / "entry.json").read_text())
             if entry.get("schema") != SCHEMA or entry.get("key") != key:
                 return None
             for name, digest in entry["figure_sha256"].items():
-                if _sha256(folder / name) != digest:
+                if _sha256(variant / name) != digest:
                     return None
-            return Result.from_json(entry["result"], folder)
+            return entry
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, result: Result, source_name: str) -> Result:
         """Store a successful result (figures are copied in); returns it as read from the cache."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=self.root))
+        environment = {"python": result.environment.get("python"), "device": result.environment.get("device")}
+        variant_id = hashlib.sha256(json.dumps([environment, result.distributions], sort_keys=True)
+                                    .encode()).hexdigest()[:16]
+        folder = self.root / key
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{variant_id}-", dir=folder))
         try:
             for figure in result.figures:
                 shutil.copyfile(figure, staging / figure.name)
@@ -79,11 +135,12 @@ class Cache:
                 "key": key,
                 "snippet": source_name,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "environment": environment,
                 "result": result.to_json(),
                 "figure_sha256": {f.name: _sha256(staging / f.name) for f in result.figures},
             }
             (staging / "entry.json").write_text(json.dumps(entry, indent=1))
-            final = self.folder(key)
+            final = folder / variant_id
             if final.exists():  # a stale or invalid entry: replace it
                 shutil.rmtree(final, ignore_errors=True)
             try:
@@ -93,4 +150,4 @@ class Cache:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        return self.get(key)
+        return Result.from_json(entry["result"], final)

@@ -23,10 +23,11 @@ from pathlib import Path
 import markdown
 from pytest_codeblocks import extract_from_buffer
 
-from .execute import DEFAULT_TIMEOUT
+from .results import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT
 
 INCLUDE = re.compile(r"""^-+8<-+[ \t]+(["'])(?P<target>.+?)\1[ \t]*$""")
 PYTHON_SYNTAXES = {"python", "py", "python3"}
+KNOWN_MARKS = {"skip", "gpu", "timeout", "memory"}
 
 
 class CollectError(Exception):
@@ -55,14 +56,26 @@ class Mark:
             raise CollectError(f"cannot read the marker <!--{text}-->: use pytest.mark.NAME(literal arguments)") from error
         return cls(target.attr, args, kwargs)
 
+    def check(self) -> Mark:
+        """This marker, if the runner knows it and its arguments make sense; else CollectError."""
+        if self.name not in KNOWN_MARKS:
+            raise CollectError(f"unknown marker pytest.mark.{self.name}: use one of {', '.join(sorted(KNOWN_MARKS))}")
+        if self.name in ("timeout", "memory"):
+            value = self.args[0] if len(self.args) == 1 and not self.kwargs else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                unit = "seconds" if self.name == "timeout" else "GB"
+                raise CollectError(f"pytest.mark.{self.name} takes one positive number ({unit}), "
+                                   f"not {self.args or ''}{self.kwargs or ''}")
+        return self
+
     @property
     def reason(self) -> str:
         return str(self.kwargs.get("reason") or (self.args[0] if self.args and isinstance(self.args[0], str) else ""))
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
-    """One Python code block of a page."""
+    """One Python code block of a page (hashable by identity: outcomes are keyed by the block)."""
 
     page: str  # the page, relative to the docs folder
     line: int  # line of the opening fence in the page
@@ -94,6 +107,11 @@ class Block:
         return float(mark.args[0]) if mark and mark.args else DEFAULT_TIMEOUT
 
     @property
+    def memory_gb(self) -> float:
+        mark = self.mark("memory")
+        return float(mark.args[0]) if mark and mark.args else DEFAULT_MEMORY_GB
+
+    @property
     def location(self) -> str:
         return f"{self.page}:{self.line}"
 
@@ -116,6 +134,13 @@ class SnippetExpander:
             if candidate.is_file():
                 return candidate.resolve()
         return None
+
+
+def _checked(mark: Mark, page: str, line: int) -> Mark:
+    try:
+        return mark.check()
+    except CollectError as error:
+        raise CollectError(f"{page}:{line}: {error}") from None
 
 
 def _as_list(value) -> list:
@@ -170,7 +195,7 @@ def collect_page(text: str, page: str, expander: SnippetExpander) -> list[Block]
             code=shown.code,
             include=include,
             snippet=snippet,
-            marks=[Mark.parse(m) for m in raw.marks],
+            marks=[_checked(Mark.parse(m), page, raw.lineno) for m in raw.marks],
         ))
     return blocks
 

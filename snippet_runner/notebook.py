@@ -64,7 +64,7 @@ def _outputs(outcome: Outcome | None) -> list:
 
 
 def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str, page_url: str = "") -> nbformat.NotebookNode:
-    """A notebook of one page. ``outcomes`` maps (page, line) to Outcome (may be empty)."""
+    """A notebook of one page. ``outcomes`` maps each block to its Outcome (may be empty)."""
     lines = markdown.split("\n")
     cells = []
     if page_url:
@@ -76,7 +76,7 @@ def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str
         if text:
             cells.append(v4.new_markdown_cell(text))
         position = block.end_line
-        outcome = outcomes.get((block.page, block.line))
+        outcome = outcomes.get(block)
         code = block.code.rstrip("\n")
         if block.skip_reason:
             cells.append(v4.new_markdown_cell(f"Not executed when the site was built: {block.skip_reason}."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -25,6 +27,31 @@ def clean_output(text: str) -> str:
     return "\n".join(lines)
 
 
+def output_position(lines: list[str], block: Block) -> int:
+    """The line index where the output box of ``block`` goes in its page's lines.
+
+    Right after the closing fence; but when Material code annotations follow the block (``# (1)!``
+    in the code, a numbered list right after the fence), after that list, so the annotations stay
+    attached to the code.
+    """
+    if "(1)" not in block.code:
+        return block.end_line
+    number = block.end_line  # lines[number] is the first line after the closing fence
+    while number < len(lines) and not lines[number].strip():
+        number += 1
+    if number >= len(lines) or not re.match(rf"{block.indent}1\.\s", lines[number]):
+        return block.end_line
+    end = number
+    while number < len(lines):
+        line = lines[number]
+        if re.match(rf"{block.indent}\d+\.\s", line) or line.startswith(block.indent + "    "):
+            end = number + 1
+        elif line.strip():
+            break
+        number += 1
+    return end
+
+
 def failure_message(block: Block, outcome: Outcome, docs_prefix: str = "docs/", line_offset: int = 0) -> str:
     """One line naming the page (and line), the snippet, its line and the exception.
 
@@ -38,6 +65,40 @@ def failure_message(block: Block, outcome: Outcome, docs_prefix: str = "docs/", 
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def _memory(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GB" if size >= 100 << 20 else f"{size / (1 << 20):.0f} MB"
+
+
+def run_summary(result) -> str:
+    """ "ran in 13.4 s · 1.2 GB peak" """
+    text = f"ran in {_duration(result.duration)}"
+    if result.peak_memory:
+        text += f" · {_memory(result.peak_memory)} peak"
+    return text
+
+
+@functools.cache
+def _distributions_of_modules() -> dict[str, list[str]]:
+    from importlib import metadata
+
+    return {top: sorted({re.sub(r"[-_.]+", "-", d).lower() for d in dists})
+            for top, dists in metadata.packages_distributions().items()}
+
+
+def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]:
+    """Of the distributions a run used, those the snippet's own code imports (torch, onnxruntime, ...)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module.split(".")[0] for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+    mapping = _distributions_of_modules()
+    wanted = {d for name in names for d in mapping.get(name, ())}
+    return {d: v for d, v in sorted(distributions.items()) if d in wanted}
 
 
 def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], str]) -> str:
@@ -56,14 +117,14 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
     if text:
         parts.append(f"<pre><code>{html.escape(text)}</code></pre>")
     for number, figure in enumerate(result.figures, 1):
+        title = result.figure_titles[number - 1] if number <= len(result.figure_titles) else ""
+        alt = f"{title} (figure {number} made by {block.include})" if title else f"Figure {number} made by {block.include}"
         parts.append(
             f'<figure class="snippet-figure"><img src="{html.escape(figure_url(figure))}" '
-            f'alt="Figure {number} made by {html.escape(block.include)}" loading="lazy"></figure>'
+            f'alt="{html.escape(alt)}" loading="lazy"></figure>'
         )
     if not parts:
         parts.append('<p class="snippet-silent">(no output)</p>')
-    env = result.environment
-    stamp = f"ran in {_duration(result.duration)} · torch {env.get('torch')} · {env.get('device', '?').upper()}"
     if outcome.status == "failed":
         failure = result.failure
         return (
@@ -71,27 +132,39 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
             f'<summary>Failed: {html.escape(failure.message)}</summary>'
             f"{''.join(parts)}</details>"
         )
+    env = result.environment
+    libraries = direct_libraries(block.code, result.distributions)
+    versions = [f"Python {env.get('python')}"] + [f"{name} {version}" for name, version in libraries.items()]
+    parts.append(f'<p class="snippet-versions">Produced with {html.escape(", ".join(versions))} on '
+                 f'{html.escape(env.get("device", "?").upper())}</p>')
     return (
         f'<details class="snippet-output" open data-snippet="{html.escape(block.include)}">'
-        f'<summary>Output <span class="snippet-stamp">{html.escape(stamp)}</span></summary>'
+        f'<summary>Output <span class="snippet-stamp">{html.escape(run_summary(result))}</span></summary>'
         f"{''.join(parts)}</details>"
     )
 
 
-def page_stamp_html(outcomes: list[Outcome]) -> str:
+def page_stamp_html(shown: list[tuple[Block, Outcome]]) -> str:
     """Where a page's outputs came from: versions, device and date of the runs that made them."""
-    ran = [o.result for o in outcomes if o.result is not None and o.status == "ok"]
-    not_run = sum(o.status == "not-run" for o in outcomes)
+    ran = [(b, o.result) for b, o in shown if o.result is not None and o.status == "ok"]
+    not_run = sum(o.status == "not-run" for _, o in shown)
     if not ran and not not_run:
         return ""
     parts = []
-    for env in sorted({tuple(sorted(r.environment.items())) for r in ran}):
+    for env in sorted({tuple(sorted(r.environment.items())) for _, r in ran}):
         env = dict(env)
         device = "CUDA " + env.get("device_name", "") if env.get("device") == "cuda" else "CPU"
         parts.append(f"torch {env.get('torch')}, torchvision {env.get('torchvision')}, Python {env.get('python')} "
                      f"on {device}")
     text = "Verified with " + "; ".join(parts) if parts else "Nothing on this page was executed"
-    dates = sorted(r.finished for r in ran if r.finished)
+    others: dict[str, set[str]] = {}
+    for block, result in ran:
+        for name, version in direct_libraries(block.code, result.distributions).items():
+            if name not in ("torch", "torchvision"):
+                others.setdefault(name, set()).add(version)
+    if others:
+        text += " (with " + ", ".join(f"{n} {'/'.join(sorted(v))}" for n, v in sorted(others.items())) + ")"
+    dates = sorted(r.finished for _, r in ran if r.finished)
     if dates:
         text += f", {dates[-1]}" if dates[0] == dates[-1] else f", {dates[0]} to {dates[-1]}"
     counts = f"{len(ran)} code block{'s' * (len(ran) != 1)} executed"

@@ -1,19 +1,21 @@
 """Decide, for every block of the site, whether to run it, take it from the cache, or leave it.
 
-This is the one entry point the build hooks and the pytest plugin share, so both run snippets
-the same way: same worker, same isolation, same cache.
+This is the one entry point the build hook and the pytest plugin share, so both run snippets
+the same way: same worker, same isolation, same cache, and one definition of "not executed here".
 """
 
 from __future__ import annotations
 
+import platform
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache, packages_digest, snippet_key
+from .cache import Cache, Lookup, packages_digest, snippet_key
 from .collect import Block
-from .execute import Result, Runner, Task
+from .results import Result, Task
+from .runner import Runner
 
 
 @dataclass
@@ -39,11 +41,10 @@ class Session:
     def __init__(self, cache_dir: Path, *, device: str = "auto", jobs: int | None = None,
                  read_cache: bool = True, progress: bool = False, display_root: Path | None = None) -> None:
         self.cache = Cache(cache_dir)
-        self._packages = packages_digest()
         # Probing the environment needs the warm worker (seconds to start); remembering the answer
         # next to the cache means a build whose snippets are all cached never starts it.
         self.runner = Runner(device=device, jobs=jobs, remember_environment_in=self.cache.root,
-                             fingerprint=self._packages)
+                             fingerprint=packages_digest())
         self.read_cache = read_cache
         self.progress = progress
         self.display_root = display_root
@@ -54,8 +55,24 @@ class Session:
     def environment(self) -> dict:
         return self.runner.environment()
 
-    def key(self, block: Block) -> str:
-        return snippet_key(block.snippet.read_bytes(), self.environment, self._packages, block.timeout)
+    def _lookup_environment(self) -> dict:
+        return {"python": platform.python_version(), "device": self.environment["device"]}
+
+    def not_run_reason(self, block: Block) -> str | None:
+        """Why this block is not executed here (needs network, no GPU here), or None: the one rule."""
+        if block.skip_reason:
+            return block.skip_reason
+        if block.gpu_reason and self.environment["device"] != "cuda":
+            return f"{block.gpu_reason} (no CUDA GPU here)"
+        return None
+
+    @staticmethod
+    def key(block: Block) -> str:
+        return snippet_key(block.snippet.read_bytes(), block.timeout)
+
+    def lookup(self, block: Block) -> Lookup:
+        """A valid cached result for this block here, or why there is none (nothing is run)."""
+        return self.cache.lookup(self.key(block), self._lookup_environment())
 
     def display_name(self, snippet: Path) -> str:
         if self.display_root:
@@ -65,29 +82,25 @@ class Session:
                 pass
         return snippet.name
 
-    def run(self, blocks: list[Block]) -> dict[tuple[str, int], Outcome]:
-        """Outcomes for the given blocks, keyed by (page, line); misses run in parallel."""
-        outcomes: dict[tuple[str, int], Outcome] = {}
+    def run(self, blocks: list[Block]) -> dict[Block, Outcome]:
+        """Outcomes for the given blocks (keyed by the block itself); misses run in parallel."""
+        outcomes: dict[Block, Outcome] = {}
         pending: dict[str, list[Block]] = {}  # cache key -> blocks showing that snippet
         for block in blocks:
-            where = (block.page, block.line)
             if block.snippet is None:
-                outcomes[where] = Outcome("inline")
-            elif block.skip_reason:
-                outcomes[where] = Outcome("not-run", reason=block.skip_reason)
-            elif block.gpu_reason and self.environment["device"] != "cuda":
-                outcomes[where] = Outcome("not-run", reason=f"{block.gpu_reason} (no CUDA GPU here)")
+                outcomes[block] = Outcome("inline")
+            elif reason := self.not_run_reason(block):
+                outcomes[block] = Outcome("not-run", reason=reason)
             else:
-                key = self.key(block)
-                cached = self.cache.get(key) if self.read_cache else None
+                cached = self.lookup(block).result if self.read_cache else None
                 if cached is not None:
-                    outcomes[where] = Outcome("ok", cached, cached=True)
+                    outcomes[block] = Outcome("ok", cached, cached=True)
                 else:
-                    pending.setdefault(key, []).append(block)
+                    pending.setdefault(self.key(block), []).append(block)
 
         keys = list(pending)
-        tasks = [Task(pending[k][0].snippet, self.display_name(pending[k][0].snippet), pending[k][0].timeout)
-                 for k in keys]
+        tasks = [Task(pending[k][0].snippet, self.display_name(pending[k][0].snippet), pending[k][0].timeout,
+                      max(b.memory_gb for b in pending[k])) for k in keys]
         folders = [self._scratch / k for k in keys]
         results = self.runner.run_many(tasks, folders, progress=self.progress)
         for key, task, result in zip(keys, tasks, results):
@@ -95,7 +108,7 @@ class Session:
                 result = self.cache.put(key, result, task.display_name)
             self.stats.seconds += result.duration
             for block in pending[key]:
-                outcomes[(block.page, block.line)] = Outcome("ok" if result.ok else "failed", result)
+                outcomes[block] = Outcome("ok" if result.ok else "failed", result)
 
         self.stats.executed += len(keys)
         self.stats.cached += sum(o.cached for o in outcomes.values())

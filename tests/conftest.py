@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import roadmap
-from tests.project import ROOT
+from tests.project import site
 
 
 def pytest_addoption(parser):
@@ -19,8 +19,10 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the built site in headless Chromium")
-    config.addinivalue_line("markers", "gpu(reason): the block runs only where a CUDA GPU is visible")
-    config.addinivalue_line("markers", "timeout(seconds): the block's time limit, instead of the default 120 s")
+    for name, meaning in [("gpu(reason)", "the block runs only where a CUDA GPU is visible"),
+                          ("timeout(seconds)", "the block's time limit, instead of the default 120 s"),
+                          ("memory(GB)", "the block's memory ceiling, instead of the default 8 GB")]:
+        config.addinivalue_line("markers", f"{name}: {meaning}")
 
 
 def pytest_collection_modifyitems(items):
@@ -29,17 +31,9 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def snippet_session(request, tmp_path_factory):
-    from snippet_runner import Session
-
-    session = Session(
-        ROOT / ".cache" / "snippets",
-        device=request.config.getoption("device"),
-        jobs=request.config.getoption("jobs"),
-        read_cache=not request.config.getoption("fresh"),
-        progress=True,
-        display_root=ROOT / "snippets",
-    )
+def snippet_session(request):
+    options = request.config.getoption
+    session = site().session(device=options("device"), jobs=options("jobs"), fresh=options("fresh"), progress=True)
     yield session
     session.close()
 

@@ -1,9 +1,7 @@
 """Every Python code block on every page runs, through the same runner the build uses.
 
-Blocks are collected with pytest-codeblocks' extraction (and its ``<!--pytest.mark...-->``
-markers) after pymdownx.snippets has expanded the includes. A block marked skip (needs network)
-shows here as a skip with its reason; a block marked gpu is skipped, with its reason, where no
-CUDA GPU is visible.
+A block that is not executed here (marked skip: needs network; marked gpu on a machine without
+one) shows as a skip with the reason the session gives, the same words the page shows.
 """
 
 from __future__ import annotations
@@ -15,18 +13,14 @@ from tests.project import blocks
 
 
 def _param(block):
-    marks = []
-    if block.skip_reason:
-        marks.append(pytest.mark.skip(reason=f"not executed here: {block.skip_reason}"))
-    for mark in block.marks:
-        if mark.name != "skip":
-            marks.append(getattr(pytest.mark, mark.name)(*mark.args, **mark.kwargs))
+    """The block, labelled with its page markers (``-m gpu`` selects the GPU blocks)."""
+    marks = [getattr(pytest.mark, m.name)(*m.args, **m.kwargs) for m in block.marks if m.name != "skip"]
     return pytest.param(block, marks=marks, id=f"{block.page}:{block.line}:{block.include}")
 
 
 @pytest.mark.parametrize("block", [_param(b) for b in blocks() if b.snippet is not None])
 def test_snippet_runs(block, outcomes):
-    outcome = outcomes[(block.page, block.line)]
+    outcome = outcomes[block]
     if outcome.status == "not-run":
         pytest.skip(f"not executed here: {outcome.reason}")
     if outcome.status == "failed":

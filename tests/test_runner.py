@@ -39,7 +39,7 @@ def block(path: Path, *marks: Mark, line: int = 1) -> Block:
 
 
 def run_one(session: Session, b: Block):
-    return session.run([b])[(b.page, b.line)]
+    return session.run([b])[b]
 
 
 def test_runs_as_main_alone_in_an_empty_folder(tree, session):
@@ -209,7 +209,7 @@ def test_failures_are_not_cached(tree, session):
 def test_parallel_runs_keep_results_apart(tree, session):
     blocks = [block(write(tree, f"n{i}.py", f"# prints its number\nprint({i})\n"), line=i) for i in range(6)]
     outcomes = session.run(blocks)
-    assert [outcomes[(b.page, b.line)].result.output for b in blocks] == [f"{i}\n" for i in range(6)]
+    assert [outcomes[b].result.output for b in blocks] == [f"{i}\n" for i in range(6)]
 
 
 def test_markers_set_skip_gpu_and_timeout(tree):
@@ -239,13 +239,13 @@ def test_markers_set_skip_gpu_and_timeout(tree):
     assert timed.timeout == 5 and timed.indent == "    " and timed.code.rstrip() == "# a\nprint(1)"
     session = Session(tree / "cache", device="cpu")
     outcomes = session.run([skip, gpu])
-    assert outcomes[("p.md", skip.line)].status == "not-run"
-    assert outcomes[("p.md", gpu.line)].reason == "needs CUDA (no CUDA GPU here)"
+    assert outcomes[skip].status == "not-run" and session.not_run_reason(skip) == outcomes[skip].reason
+    assert outcomes[gpu].reason == "needs CUDA (no CUDA GPU here)"
     session.close()
 
 
-def test_cache_keys_are_the_same_in_the_build_and_the_tests(tmp_path):
-    """The build (mkdocs) and the tests (pytest, with the project folder on sys.path) share the cache."""
+def test_environment_probe_is_shared_by_the_build_and_the_tests(tmp_path):
+    """The build (mkdocs) and the tests (pytest, with the project folder on sys.path) share the remembered probe."""
     import subprocess
     import sys
 

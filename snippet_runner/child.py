@@ -1,0 +1,245 @@
+"""What runs inside the forked snippet process: make it look like ``python file.py`` in an empty
+folder, run the file, and leave a report for the parent.
+
+The worker forks, then calls :func:`main` (or :func:`probe`). Nothing here returns: the process
+ends with ``os._exit`` after writing ``report.json``, so threads a snippet left behind cannot keep
+it alive, and every process it started is killed first.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import processes, splits
+
+GUARD_DIR = Path(__file__).parent / "_subprocess_guard"
+
+
+def _isolate(device: str, threads: int) -> None:
+    """Make this process look like a fresh `python file.py` on the chosen device."""
+    if device == "cpu":
+        os.environ["CUDA_VISIBLE_DEVICES"] = ""  # read by CUDA on its first use, which is after this
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD_DIR), os.environ.get("PYTHONPATH")]))
+    os.environ["TQDM_DISABLE"] = "1"
+    os.environ["NO_COLOR"] = "1"
+
+    from . import netguard
+
+    netguard.install()
+
+    import random
+
+    random.seed(0)
+    try:
+        import numpy
+
+        numpy.random.seed(0)
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+        torch.manual_seed(0)
+    except ImportError:
+        pass
+
+
+def describe_environment() -> dict:
+    import platform
+
+    environment = {"python": platform.python_version(), "torch": None, "torchvision": None,
+                   "device": "cpu", "device_name": platform.processor() or platform.machine()}
+    try:
+        import torch
+
+        environment["torch"] = torch.__version__.split("+")[0]
+        if torch.cuda.is_available():
+            environment["device"] = "cuda"
+            environment["device_name"] = torch.cuda.get_device_name(0)
+    except ImportError:
+        pass
+    try:
+        import torchvision
+
+        environment["torchvision"] = torchvision.__version__.split("+")[0]
+    except ImportError:
+        pass
+    return environment
+
+
+def probe(out: str, device: str) -> None:
+    _isolate(device, 1)
+    Path(out, "environment.json").write_text(json.dumps(describe_environment()))
+
+
+def _capture_figures(into: Path, titles: list[str]):
+    """Save every open matplotlib figure as PNG, in the order the snippet made them."""
+    import matplotlib.pyplot as plt
+
+    def save_open_figures(*args, **kwargs) -> None:
+        for number in plt.get_fignums():
+            figure = plt.figure(number)
+            titles.append(_title(figure))
+            figure.savefig(into / f"figure-{len(titles)}.png", dpi=110, bbox_inches="tight",
+                           metadata={"Software": None})
+        plt.close("all")
+
+    plt.show = save_open_figures  # a snippet's plt.show() captures instead of opening a window
+    return save_open_figures
+
+
+def _title(figure) -> str:
+    """The figure's own words for itself: its suptitle, else its axes' titles."""
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        return suptitle.get_text().strip()
+    titles = [ax.get_title().strip() for ax in figure.axes if ax.get_title().strip()]
+    return "; ".join(titles[:4])
+
+
+def _track_imports() -> set[str]:
+    """Top-level names of every import made from now on (import statements and import_module)."""
+    seen: set[str] = set()
+    original_import, original_import_module = builtins.__import__, importlib.import_module
+
+    def tracked_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0 and name:
+            seen.add(name.partition(".")[0])
+        return original_import(name, globals, locals, fromlist, level)
+
+    def tracked_import_module(name, package=None):
+        if not name.startswith("."):
+            seen.add(name.partition(".")[0])
+        return original_import_module(name, package)
+
+    builtins.__import__ = tracked_import
+    importlib.import_module = tracked_import_module
+    return seen
+
+
+def used_distributions(names: set[str]) -> dict[str, str]:
+    """The installed distributions behind these top-level module names, with their versions.
+
+    Packages the worker imported in advance count with everything their own import pulled in
+    (recorded by ``_preload``), as they would in a fresh interpreter.
+    """
+    from . import _preload
+
+    names = set(names)
+    frontier = list(names)
+    while frontier:
+        for dependency in _preload.REQUESTED.get(frontier.pop(), ()):
+            if dependency not in names:
+                names.add(dependency)
+                frontier.append(dependency)
+    found = {}
+    for name in names:
+        for distribution in _preload.DISTRIBUTIONS.get(name, ()):
+            version = _preload.VERSIONS.get(distribution)
+            if version is not None:
+                found[distribution] = version
+    return dict(sorted(found.items()))
+
+
+def main(snippet: str, display_name: str, into: str, device: str, threads: int) -> None:
+    import runpy
+    import traceback
+
+    out = Path(into)
+    work = Path(tempfile.mkdtemp(prefix="snippet-"))
+    script = work / Path(snippet).name
+    shutil.copyfile(snippet, script)  # alone in an empty folder, as the rules promise
+    processes.become_subreaper()  # whatever it starts, however detached, stays below us
+
+    log = os.open(out / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 1)  # file descriptors, so C extensions and subprocesses are captured too
+    os.dup2(log, 2)
+    os.close(log)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+
+    _isolate(device, threads)
+    titles: list[str] = []
+    save_figures = None
+    try:
+        save_figures = _capture_figures(out, titles)
+    except ImportError:
+        pass
+
+    os.chdir(work)
+    sys.argv = [script.name]
+    # Like `python file.py`: the script's folder first on sys.path, then the interpreter's own
+    # paths, but never the folder the runner was started from (no imports from the repo).
+    prefixes = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    site_paths = [p for p in sys.path[1:] if p and any(Path(p).resolve().is_relative_to(x) for x in prefixes)]
+    sys.path[:] = [str(work), *site_paths]
+
+    failure, namespace = None, None
+    modules_before = set(sys.modules)
+    imported = _track_imports()
+    try:
+        namespace = runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            failure = {"kind": "exit", "message": f"SystemExit: {stop.code}", "line": _line_in(stop, script)}
+            if not isinstance(stop.code, int):
+                print(stop.code, file=sys.stderr)
+    except BaseException as error:  # noqa: BLE001 - report everything, as python itself would
+        text = "".join(traceback.format_exception(_from_script(error, script))).replace(str(script), display_name)
+        sys.stderr.write(text)
+        failure = {"kind": "exception", "message": f"{type(error).__name__}: {error}".strip(),
+                   "line": _line_in(error, script)}
+    imported |= {name.partition(".")[0] for name in set(sys.modules) - modules_before}
+    report = {"failure": failure, "figure_titles": titles, "splits": [], "distributions": {}}
+    try:
+        if save_figures is not None:
+            try:
+                save_figures()
+            except Exception as error:  # noqa: BLE001
+                print(f"[runner] could not save a figure: {error}", file=sys.stderr)
+        report["figure_titles"] = titles
+        report["distributions"] = used_distributions(imported)
+        if namespace is not None and failure is None:
+            report["splits"] = splits.check(namespace)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        processes.kill_descendants(os.getpid())  # nothing it started outlives it
+        os.chdir(out)
+        shutil.rmtree(work, ignore_errors=True)
+        # Warnings and tracebacks name the temporary folder; show the file as a reader's run would.
+        log_path = out / "output.txt"
+        log_path.write_bytes(log_path.read_bytes().replace(f"{work}/".encode(), b""))
+        staging = out / "report.json.tmp"
+        staging.write_text(json.dumps(report))
+        staging.replace(out / "report.json")
+    os._exit(0)  # skip interpreter teardown: threads a snippet left behind must not keep us alive
+
+
+def _from_script(error: BaseException, script: Path) -> BaseException:
+    """Drop the runner's own frames from the top of the traceback, as `python file.py` shows it."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != str(script):
+        tb = tb.tb_next
+    return error.with_traceback(tb) if tb is not None else error
+
+
+def _line_in(error: BaseException, script: Path) -> int | None:
+    import traceback
+
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(script)]
+    if not lines and isinstance(error, SyntaxError) and error.filename == str(script):
+        return error.lineno
+    return lines[-1] if lines else None
+
+
