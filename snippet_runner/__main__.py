@@ -1,13 +1,15 @@
-"""Command line: run snippets through the runner, or benchmark it.
+"""Command line: run snippets as the build does, list what would rerun, or benchmark the runner.
 
     python -m snippet_runner run snippets/stage1/tensors_math.py [...]
-    python -m snippet_runner bench
+    python -m snippet_runner stale            # which snippets would rerun now, and why
+    python -m snippet_runner bench            # runner overhead, cold vs warm build, cache precision
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -15,8 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from .execute import Runner, Task
-from .render import clean_output
+from .render import clean_output, run_summary
+from .results import Task
+from .runner import Runner
+from .site import Site
 
 TRIVIAL = "# the cheapest snippet that still uses torch\nimport torch\nprint(torch.ones(2).sum().item())\n"
 
@@ -29,19 +33,71 @@ def cmd_run(args) -> int:
         failed = 0
         for task, result in zip(tasks, results):
             status = "ok" if result.ok else f"FAILED: {result.failure.message}"
-            print(f"=== {task.display_name} ({result.duration:.2f} s, {len(result.figures)} figures): {status}")
+            print(f"=== {task.display_name} ({run_summary(result)}, {len(result.figures)} figures): {status}")
             print(clean_output(result.output))
             failed += not result.ok
     return 1 if failed else 0
 
 
-def _timed_build(root: Path, cache: Path) -> float:
+def stale_blocks(site: Site, device: str = "auto") -> tuple[list[tuple[str, str]], int]:
+    """(snippet, why it would rerun) for every executable snippet without a valid cached result."""
+    session = site.session(device=device)
+    try:
+        seen, stale = {}, []
+        for block in site.blocks():
+            if block.snippet is None or session.not_run_reason(block) or block.snippet in seen:
+                continue
+            lookup = session.lookup(block)
+            seen[block.snippet] = lookup
+            if lookup.result is None:
+                stale.append((session.display_name(block.snippet), lookup.reason))
+        return stale, len(seen)
+    finally:
+        session.close()
+
+
+def cmd_stale(args) -> int:
+    stale, total = stale_blocks(Site.load(Path(args.root)), args.device)
+    for name, reason in stale:
+        print(f"{name}: {reason}")
+    print(f"{len(stale)} of {total} executable snippets would run again; the others come from the cache")
+    return 0
+
+
+# -- the benchmark --------------------------------------------------------------------------------
+
+def _timed_build(root: Path, cache: Path, extra_path: Path | None = None) -> tuple[float, int]:
+    """(seconds, snippets executed) of one `mkdocs build` with the given cache."""
     env = {**os.environ, "SNIPPETS_CACHE_DIR": str(cache), "NO_MKDOCS_2_WARNING": "1"}
+    if extra_path is not None:  # metadata of fake distributions, seen first on sys.path
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as site:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", site], cwd=root,
-                       env=env, check=True)
-        return time.perf_counter() - started
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", site], cwd=root, env=env,
+                              check=True, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    match = re.search(r"snippets: (\d+) executed", done.stderr)
+    return seconds, int(match[1]) if match else -1
+
+
+def _fake_distribution(folder: Path, name: str, version: str) -> None:
+    """Just the metadata of an installed distribution (enough for importlib.metadata)."""
+    info = folder / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+def _importers(site: Site, cache: Path, distribution: str) -> tuple[int, int]:
+    """(snippets whose cached result records ``distribution``, executable snippets) in this cache."""
+    os.environ["SNIPPETS_CACHE_DIR"] = str(cache)
+    try:
+        session = site.session()
+        results = {b.snippet: session.lookup(b).result for b in site.blocks()
+                   if b.snippet is not None and not session.not_run_reason(b)}
+        session.close()
+    finally:
+        del os.environ["SNIPPETS_CACHE_DIR"]
+    return sum(r is not None and distribution in r.distributions for r in results.values()), len(results)
 
 
 def cmd_bench(args) -> int:
@@ -69,13 +125,33 @@ def cmd_bench(args) -> int:
         print(f"   runner (forked)   : {forked_s:7.3f} s (median)")
         print(f"   overhead ratio    : {plain_s / forked_s:7.1f}x less per snippet (goal >= 30x)")
 
-    print("2. Building the whole site")
-    with tempfile.TemporaryDirectory() as cache:
-        cold = _timed_build(root, Path(cache))
-        warm = _timed_build(root, Path(cache))
-    print(f"   cold build (empty cache) : {cold:7.1f} s")
-    print(f"   warm build (all cached)  : {warm:7.1f} s")
-    print(f"   warm vs cold             : {cold / warm:7.1f}x faster (goal >= 20x)")
+    print("2. Building the whole site", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = Path(scratch, "cache")
+        cold, ran = _timed_build(root, cache)
+        warm, again = _timed_build(root, cache)
+        print(f"   cold build (empty cache) : {cold:7.1f} s ({ran} snippets executed)")
+        print(f"   warm build (all cached)  : {warm:7.1f} s ({again} executed)")
+        print(f"   warm vs cold             : {cold / warm:7.1f}x faster (goal >= 20x)")
+
+        print("3. Reruns after a change of the environment (each from the warm cache)", flush=True)
+        site = Site.load(root)
+        unused = Path(scratch, "unused")
+        _fake_distribution(unused, "snippet-bench-unused", "1.0")
+        _, reran = _timed_build(root, cache, unused)
+        print(f"   a package no snippet imports installed   : {reran} snippets rerun (goal 0)")
+        from .cache import installed_version
+
+        name = args.upgrade
+        importers, total = _importers(site, cache, name)
+        upgraded = Path(scratch, "upgraded")
+        _fake_distribution(upgraded, name, "99.0")
+        _, reran = _timed_build(root, Path(scratch, "cache"), upgraded)
+        verdict = "exactly those" if reran == importers else "NOT exactly those"
+        print(f"   {name} {installed_version(name)} -> 99.0 (metadata only)  : {reran} of {total} snippets rerun; "
+              f"{importers} import it: {verdict}")
+        _, after = _timed_build(root, cache)
+        print(f"   back to {name} {installed_version(name)}               : {after} rerun (both variants kept)")
     return 0
 
 
@@ -86,9 +162,14 @@ def main(argv=None) -> int:
     run.add_argument("files", nargs="+")
     run.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     run.set_defaults(func=cmd_run)
-    bench = commands.add_parser("bench", help="runner overhead vs plain python, cold vs warm site build")
+    stale = commands.add_parser("stale", help="list the snippets that would run again now, and why (runs nothing)")
+    stale.add_argument("--root", default=".", help="the site's folder (where mkdocs.yml is)")
+    stale.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    stale.set_defaults(func=cmd_stale)
+    bench = commands.add_parser("bench", help="runner overhead, cold vs warm site build, reruns after upgrades")
     bench.add_argument("--repeat", type=int, default=5)
     bench.add_argument("--root", default=".", help="the site's folder (where mkdocs.yml is)")
+    bench.add_argument("--upgrade", default="onnxruntime", help="the distribution whose version the bench fakes")
     bench.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -168,6 +168,7 @@ def main(snippet: str, display_name: str, into: str, device: str, threads: int) 
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
 
+    user_paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)  # before the runner adds its guard
     _isolate(device, threads)
     titles: list[str] = []
     save_figures = None
@@ -180,9 +181,10 @@ def main(snippet: str, display_name: str, into: str, device: str, threads: int) 
     sys.argv = [script.name]
     # Like `python file.py`: the script's folder first on sys.path, then the interpreter's own
     # paths, but never the folder the runner was started from (no imports from the repo).
+    # PYTHONPATH is honoured, as python itself would.
     prefixes = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
     site_paths = [p for p in sys.path[1:] if p and any(Path(p).resolve().is_relative_to(x) for x in prefixes)]
-    sys.path[:] = [str(work), *site_paths]
+    sys.path[:] = [str(work), *filter(None, user_paths), *site_paths]
 
     failure, namespace = None, None
     modules_before = set(sys.modules)
@@ -195,7 +197,7 @@ def main(snippet: str, display_name: str, into: str, device: str, threads: int) 
             if not isinstance(stop.code, int):
                 print(stop.code, file=sys.stderr)
     except BaseException as error:  # noqa: BLE001 - report everything, as python itself would
-        text = "".join(traceback.format_exception(_from_script(error, script))).replace(str(script), display_name)
+        text = "".join(_readers_traceback(_from_script(error, script)).format()).replace(str(script), display_name)
         sys.stderr.write(text)
         failure = {"kind": "exception", "message": f"{type(error).__name__}: {error}".strip(),
                    "line": _line_in(error, script)}
@@ -232,6 +234,22 @@ def _from_script(error: BaseException, script: Path) -> BaseException:
     while tb is not None and tb.tb_frame.f_code.co_filename != str(script):
         tb = tb.tb_next
     return error.with_traceback(tb) if tb is not None else error
+
+
+def _readers_traceback(error: BaseException):
+    """The traceback as `python file.py` would print it: without this module's import-tracking frames."""
+    import traceback
+
+    report = traceback.TracebackException.from_exception(error)
+    pending, seen = [report], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.stack = traceback.StackSummary.from_list([f for f in current.stack if f.filename != __file__])
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return report
 
 
 def _line_in(error: BaseException, script: Path) -> int | None:

@@ -102,6 +102,14 @@ def test_failure_names_page_snippet_line_and_exception(tree, session):
     assert "snippet_runner" not in outcome.result.output  # without the runner's own frames
 
 
+def test_a_failed_import_shows_a_readers_traceback(tree, session):
+    path = write(tree, "imports.py", "# needs a package that is not installed\nimport not_installed_anywhere\n")
+    outcome = run_one(session, block(path))
+    assert outcome.result.failure.message == "ModuleNotFoundError: No module named 'not_installed_anywhere'"
+    assert outcome.result.output.startswith('Traceback (most recent call last):\n  File "imports.py", line 2')
+    assert "snippet_runner" not in outcome.result.output
+
+
 def test_nonzero_exit_is_a_failure(tree, session):
     path = write(tree, "exits.py", "# exits with 3\nimport sys\nsys.exit(3)\n")
     outcome = run_one(session, block(path))
