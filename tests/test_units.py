@@ -1,0 +1,108 @@
+"""Fast tests of the runner's pure functions (no subprocess, no snippet runs): seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from snippet_runner import Block, CollectError, Mark, Outcome, Result, clean_output, output_position, page_stamp_html
+from snippet_runner.render import direct_libraries, outcome_html, run_summary
+
+
+def make_block(code="print(1)\n", line=3, end_line=5, indent="", include="a.py") -> Block:
+    return Block("p.md", line, end_line, indent, code, include, Path(include))
+
+
+PAGE = """# Title
+
+```python
+x = 1  # (1)!
+```
+
+1.  First note,
+    continued.
+2.  Second note.
+
+Next paragraph."""
+
+
+def test_output_goes_after_the_annotation_list():
+    lines = PAGE.split("\n")
+    annotated = make_block(code="x = 1  # (1)!\n", line=3, end_line=5)
+    assert lines[output_position(lines, annotated) - 1] == "2.  Second note."
+    plain = make_block(code="x = 1\n", line=3, end_line=5)
+    assert output_position(lines, plain) == 5  # right after the closing fence
+
+
+def test_annotation_list_inside_an_admonition_keeps_its_indent():
+    lines = ['??? success "Solution"', "", "    ```python", "    y = 2  # (1)!", "    ```", "",
+             "    1.  A note.", "", "Outside."]
+    position = output_position(lines, make_block(code="y = 2  # (1)!\n", line=3, end_line=5, indent="    "))
+    assert lines[position - 1] == "    1.  A note."
+
+
+def test_clean_output_drops_colours_and_redraws_and_caps_length():
+    assert clean_output("\x1b[31mred\x1b[0m\n10%\r50%\r100%\n") == "red\n100%"
+    long = clean_output("\n".join(str(i) for i in range(1000)))
+    lines = long.split("\n")
+    assert len(lines) == 301 and lines[150] == "... (700 more lines) ..." and lines[-1] == "999"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("pytest.mark.timeout('soon')", "takes one positive number (seconds)"),
+    ("pytest.mark.memory(-1)", "takes one positive number (GB)"),
+    ("pytest.mark.slow", "unknown marker pytest.mark.slow"),
+    ("pytest.mark.skip(reason=open('x'))", "use pytest.mark.NAME(literal arguments)"),
+    ("pytest.fixture", "use pytest.mark.NAME(literal arguments)"),
+])
+def test_bad_markers_are_collect_errors(text, message):
+    with pytest.raises(CollectError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Mark.parse(text).check()
+
+
+def test_good_markers_parse():
+    assert Mark.parse('pytest.mark.skip(reason="needs network: x")').check().reason == "needs network: x"
+    assert Mark.parse("pytest.mark.memory(12)").check().args == (12,)
+    assert make_block().memory_gb == 8.0 and make_block().timeout == 120.0
+
+
+def ok(duration=2.0, peak=0, distributions=None, date="2026-11-29") -> Outcome:
+    env = {"python": "3.11.7", "torch": "2.14.1", "torchvision": "0.29.1", "device": "cpu", "device_name": "x86_64"}
+    return Outcome("ok", Result(True, "hi\n", duration, environment=env, finished=date, peak_memory=peak,
+                                distributions=distributions or {}))
+
+
+def test_run_summary_names_time_and_peak_memory():
+    assert run_summary(ok(13.44, 1288490188).result) == "ran in 13.4 s · 1.2 GB peak"
+    assert run_summary(ok(75, 50 << 20).result) == "ran in 1.2 min · 50 MB peak"
+    assert run_summary(ok(0.5).result) == "ran in 0.5 s"
+
+
+def test_stamp_names_versions_dates_and_counts():
+    code = "import numpy\nimport torch\n"
+    shown = [(make_block(code), ok(date="2026-11-28", distributions={"torch": "2.14.1", "numpy": "2.3.4",
+                                                                     "sympy": "1.14"})),
+             (make_block(), ok(date="2026-11-29")), (make_block(), Outcome("not-run", reason="needs network"))]
+    stamp = page_stamp_html(shown)
+    assert "Verified with torch 2.14.1, torchvision 0.29.1, Python 3.11.7 on CPU (with numpy 2.3.4)" in stamp
+    assert "2026-11-28 to 2026-11-29" in stamp and "2 code blocks executed, 1 not executed here" in stamp
+    assert "sympy" not in stamp  # used (through torch), but not imported by the snippet itself
+    assert page_stamp_html([]) == ""
+
+
+def test_output_box_lists_the_libraries_the_snippet_imports():
+    block = make_block("import onnxruntime\nimport torch\n")
+    html = outcome_html(block, ok(distributions={"onnxruntime": "1.23.2", "torch": "2.14.1", "numpy": "2"}),
+                        lambda f: f.name)
+    assert "Produced with Python 3.11.7, onnxruntime 1.23.2, torch 2.14.1 on CPU" in html
+    assert direct_libraries("import sklearn.datasets\n", {"scikit-learn": "1.7", "scipy": "1.16"}) == {
+        "scikit-learn": "1.7"}
+
+
+def test_figure_alt_text_is_its_title():
+    outcome = ok()
+    outcome.result.figures = [Path("figure-1.png"), Path("figure-2.png")]
+    outcome.result.figure_titles = ["Loss per epoch", ""]
+    html = outcome_html(make_block(), outcome, lambda f: f.name)
+    assert 'alt="Loss per epoch (figure 1 made by a.py)"' in html and 'alt="Figure 2 made by a.py"' in html
