@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.project import ROOT, config
+from tests.project import ROOT, blocks, config
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -217,11 +217,13 @@ def test_home_diagram_is_drawn_offline(page, site_url):
     assert box["width"] > 300 and box["height"] > 40, box
     # mermaid came from this site, not from a CDN (the page fixture records any other request)
     assert page.evaluate("typeof window.mermaid.render") == "function"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("article div.mermaid").screenshot(path=str(ARTIFACTS / "home-diagram-light.png"))
     assert page.problems == []
 
 
 def test_diagram_follows_dark_mode_and_instant_navigation(page, site_url):
-    page.goto(site_url + "stage-1/", wait_until="networkidle")
+    page.goto(site_url + "stage-5/", wait_until="networkidle")
     # Material's instant navigation: the home page is fetched and swapped in without a page load
     page.evaluate("window.__same_document = true")
     page.locator(".md-header a.md-logo, a.md-header__button.md-logo").first.click()
@@ -241,4 +243,28 @@ def test_diagram_follows_dark_mode_and_instant_navigation(page, site_url):
     assert brightness[0] < 300 < 500 < brightness[1], (light, dark)
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("article div.mermaid").screenshot(path=str(ARTIFACTS / "home-diagram-dark.png"))
+    assert page.problems == []
+
+
+def test_a_project_page_through_the_grouped_nav(page, site_url):
+    """Stage 5 groups the roadmap's 5.2 projects in one section; a project reached through it works."""
+    block = next(b for b in blocks() if b.page == "stage-5/ner.md" and b.snippet and not b.skip_reason)
+    page.goto(site_url + "stage-5/", wait_until="networkidle")
+    sidebar = page.locator("nav.md-nav--primary")
+    for label in ("5.1 Computer vision", "Object detection", "5.2 Natural language processing", "A small GPT"):
+        assert sidebar.get_by_text(label, exact=True).first.is_visible(), label
+    page.evaluate("window.__same_document = true")
+    sidebar.get_by_role("link", name="Named-entity recognition", exact=True).click()
+    page.wait_for_url("**/stage-5/ner/")
+    assert page.evaluate("window.__same_document === true"), "the click reloaded the page"
+    assert "Named-entity recognition" in page.locator("h1").first.inner_text()
+
+    # its first executed block: the copy button copies the whole file, the output box shows its run
+    code = page.locator("div.highlight", has=page.locator("span.filename", has_text=block.snippet.name)).first
+    code.scroll_into_view_if_needed()
+    code.hover()
+    code.locator("button[title='Copy to clipboard']").click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == block.snippet.read_text().strip()
+    output = page.locator(f"details.snippet-output[data-snippet='{block.include}']")
+    assert output.is_visible() and output.locator("pre, code").first.inner_text().strip()
     assert page.problems == []
