@@ -2,6 +2,7 @@
 
 These run last (see conftest.py): by then the other tests have filled the snippet cache, so
 building the site here costs seconds. Screenshots go to test-artifacts/ (gitignored).
+TEST_SITE_DIR=<folder> serves a site you built already instead (quick work on these tests alone).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -17,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.project import ROOT
+from tests.project import ROOT, blocks, config
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -36,10 +38,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
-    site = tmp_path_factory.mktemp("browser-site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)], cwd=ROOT, env=env,
-                   check=True, timeout=3000)
+    if os.environ.get("TEST_SITE_DIR"):
+        site = Path(os.environ["TEST_SITE_DIR"])
+    else:
+        site = tmp_path_factory.mktemp("browser-site")
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)], cwd=ROOT,
+                       env=env, check=True, timeout=3000)
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -60,6 +65,17 @@ def page(browser, site_url, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
     page = context.new_page()
+    # Material navigates instantly (fetches the next page and swaps it in, no page load) only to
+    # addresses listed in sitemap.xml, which names the deployed site (site_url). Served here on another
+    # host, port and path, the sitemap is rewritten to this server's addresses, as the deployed site's
+    # sitemap matches its own: so clicks between pages here go through instant navigation too.
+    deployed = config().site_url
+
+    def local_sitemap(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(deployed, site_url))
+
+    page.route("**/sitemap.xml", local_sitemap)
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
@@ -139,3 +155,116 @@ def test_checklist_ticks_persist_after_reload(page, site_url):
     page.locator("a[href$='checklist/']").first.click()
     page.wait_for_url("**/checklist/")
     assert page.locator("article input[type=checkbox]").nth(5).is_checked()
+
+
+# -- mermaid diagrams, drawn by the site's own copy of mermaid --------------------------------------
+
+def _mermaid_diagrams(page) -> list[dict]:
+    """Each diagram Material drew: its SVGs, node count, text and the color of its first label.
+
+    Material puts the SVG in a *closed* shadow root (script on the page cannot see it), so this reads
+    the DOM through the DevTools protocol, which pierces shadow roots, as the browser renders them.
+    """
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+
+    def walk(node, skip=()):
+        yield node
+        for child in node.get("children", []) + node.get("shadowRoots", []):
+            if child.get("localName") not in skip:
+                yield from walk(child, skip)
+
+    def classes(node):
+        attributes = node.get("attributes", [])
+        return dict(zip(attributes[::2], attributes[1::2])).get("class", "").split()
+
+    diagrams = []
+    for host in walk(root):
+        if host.get("localName") != "div" or "mermaid" not in classes(host):
+            continue
+        svgs = [n for shadow in host.get("shadowRoots", []) for n in walk(shadow) if n.get("localName") == "svg"]
+        inside = [n for svg in svgs for n in walk(svg, skip=("style",))]
+        text = " ".join(" ".join(n["nodeValue"] for n in inside if n.get("nodeType") == 3).split())
+        boxes = [n for n in inside if "label-container" in classes(n)]  # the shape of each node
+        # the color of the first node's label, as drawn (it must follow the palette: dark mode)
+        label = next((n for n in inside if n.get("nodeType") == 1
+                      and any(c.get("nodeType") == 3 and "Stage" in c["nodeValue"] for c in n.get("children", []))), None)
+        color = None
+        if label:
+            style = cdp.send("CSS.getComputedStyleForNode", {"nodeId": label["nodeId"]})["computedStyle"]
+            color = next(p["value"] for p in style if p["name"] == "color")
+        diagrams.append({"svgs": len(svgs), "nodes": len(boxes), "text": text, "label_color": color})
+    cdp.detach()
+    return diagrams
+
+
+def _wait_for_diagrams(page):
+    # Material replaces each <pre class="mermaid"> by a <div class="mermaid"> once mermaid has drawn it.
+    page.wait_for_function("document.querySelector('div.mermaid') && !document.querySelector('pre.mermaid')",
+                           timeout=20000)
+
+
+def test_home_diagram_is_drawn_offline(page, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    _wait_for_diagrams(page)
+    diagrams = _mermaid_diagrams(page)
+    assert len(diagrams) == 1 and diagrams[0]["svgs"] == 1 and diagrams[0]["nodes"] == 5, diagrams
+    assert "Stage 1" in diagrams[0]["text"] and "Stage 5" in diagrams[0]["text"], diagrams
+    assert "flowchart" not in page.locator("article").inner_text()  # the source is not shown as text
+    box = page.locator("article div.mermaid").bounding_box()
+    assert box["width"] > 300 and box["height"] > 40, box
+    # mermaid came from this site, not from a CDN (the page fixture records any other request)
+    assert page.evaluate("typeof window.mermaid.render") == "function"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("article div.mermaid").screenshot(path=str(ARTIFACTS / "home-diagram-light.png"))
+    assert page.problems == []
+
+
+def test_diagram_follows_dark_mode_and_instant_navigation(page, site_url):
+    page.goto(site_url + "stage-5/", wait_until="networkidle")
+    # Material's instant navigation: the home page is fetched and swapped in without a page load
+    page.evaluate("window.__same_document = true")
+    page.locator(".md-header a.md-logo, a.md-header__button.md-logo").first.click()
+    page.wait_for_url(site_url)
+    _wait_for_diagrams(page)
+    assert page.evaluate("window.__same_document === true"), "the click reloaded the page"
+    light = _mermaid_diagrams(page)
+    assert light[0]["svgs"] == 1 and "Stage 3" in light[0]["text"], light
+
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = _mermaid_diagrams(page)
+    assert dark[0]["svgs"] == 1 and "Stage 3" in dark[0]["text"], dark
+    # the labels take their color from the palette (Material's CSS variables): dark text on the light
+    # background, light text on the dark one
+    brightness = [sum(float(v) for v in re.findall(r"[\d.]+", d[0]["label_color"])[:3]) for d in (light, dark)]
+    assert brightness[0] < 300 < 500 < brightness[1], (light, dark)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("article div.mermaid").screenshot(path=str(ARTIFACTS / "home-diagram-dark.png"))
+    assert page.problems == []
+
+
+def test_a_project_page_through_the_grouped_nav(page, site_url):
+    """Stage 5 groups the roadmap's 5.2 projects in one section; a project reached through it works."""
+    block = next(b for b in blocks() if b.page == "stage-5/ner.md" and b.snippet and not b.skip_reason)
+    page.goto(site_url + "stage-5/", wait_until="networkidle")
+    sidebar = page.locator("nav.md-nav--primary")
+    for label in ("5.1 Computer vision", "Object detection", "5.2 Natural language processing", "A small GPT"):
+        assert sidebar.get_by_text(label, exact=True).first.is_visible(), label
+    page.evaluate("window.__same_document = true")
+    sidebar.get_by_role("link", name="Named-entity recognition", exact=True).click()
+    page.wait_for_url("**/stage-5/ner/")
+    assert page.evaluate("window.__same_document === true"), "the click reloaded the page"
+    assert "Named-entity recognition" in page.locator("h1").first.inner_text()
+
+    # its first executed block: the copy button copies the whole file, the output box shows its run
+    code = page.locator("div.highlight", has=page.locator("span.filename", has_text=block.snippet.name)).first
+    code.scroll_into_view_if_needed()
+    code.hover()
+    code.locator("button[title='Copy to clipboard']").click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == block.snippet.read_text().strip()
+    output = page.locator(f"details.snippet-output[data-snippet='{block.include}']")
+    assert output.is_visible() and output.locator("pre, code").first.inner_text().strip()
+    assert page.problems == []

@@ -6,50 +6,64 @@ import torch
 
 torch.manual_seed(0)
 has_gpu = torch.cuda.is_available()
-# 10000 x 10000 is the roadmap's size: two seconds on a GPU, minutes on a laptop CPU.
+# 10000 x 10000 is the roadmap's size: well under a second on a GPU, minutes on a laptop CPU.
 # Without a GPU there is nothing to compare against, so keep the CPU half small.
 size = 4096 if has_gpu else 1024
 print(f"matrix size: {size} x {size}" + ("" if has_gpu else " (no GPU here: CPU only, at a smaller size)"))
 
+# The inputs are made once, on the CPU, so both devices multiply exactly the same numbers.
+x = torch.rand(size, size)
+y = torch.rand(size, size)
+
 
 def timed_matmul(device, repeats=5):
-    """Median seconds for one size x size matmul on `device` (creation and warm-up excluded)."""
-    x = torch.rand(size, size, device=device)
-    y = torch.rand(size, size, device=device)
-    torch.matmul(x, y)  # warm-up: the first call pays one-off costs (kernel selection, caches)
+    """The product on `device` and the median seconds of one matmul (creation and warm-up excluded)."""
+    a, b = x.to(device), y.to(device)
+    torch.matmul(a, b)  # warm-up: the first call pays one-off costs (kernel selection, caches)
     times = []
     for _ in range(repeats):
         if device.type == "cuda":
             torch.cuda.synchronize()  # GPU calls return at once: wait for the work to finish
         start = time.perf_counter()
-        z = torch.matmul(x, y)
+        z = torch.matmul(a, b)
         if device.type == "cuda":
             torch.cuda.synchronize()
         times.append(time.perf_counter() - start)
-    # Spot-check one entry of the result against a float64 dot product.
-    expected = (x[0].double() * y[:, 0].double()).sum()
-    assert torch.allclose(z[0, 0].double().cpu(), expected.cpu(), rtol=1e-3), "wrong matmul result"
-    return sorted(times)[len(times) // 2]
+    return z.cpu(), sorted(times)[len(times) // 2]
 
 
 flops = 2 * size ** 3  # one multiply and one add per inner-product term
-results = {"CPU": timed_matmul(torch.device("cpu"))}
+products, seconds = {}, {}
+products["CPU"], seconds["CPU"] = timed_matmul(torch.device("cpu"))
 if has_gpu:
-    results["GPU"] = timed_matmul(torch.device("cuda"))
+    products["GPU"], seconds["GPU"] = timed_matmul(torch.device("cuda"))
 
-for name, seconds in results.items():
-    print(f"{name}: {seconds * 1000:8.2f} ms  ({flops / seconds / 1e9:8.1f} GFLOP/s)")
+# What is checked: the answer. Spot-check entries against a float64 dot product, and the
+# two devices against each other. The timings depend on the machine and on whatever else runs
+# on it, so they are printed as measured, not asserted.
+reference = x[:8].double() @ y[:, :8].double()
+for name, z in products.items():
+    torch.testing.assert_close(z[:8, :8].double(), reference, rtol=1e-4, atol=0)
 if has_gpu:
-    speedup = results["CPU"] / results["GPU"]
-    print(f"speed-up: {speedup:.1f}x")
-    assert speedup > 1, "a GPU should beat the CPU on a large matmul"
+    torch.testing.assert_close(products["GPU"], products["CPU"], rtol=1e-3, atol=1e-2)
+    print("CPU and GPU products agree (and match a float64 reference)")
+else:
+    print("CPU product matches a float64 reference")
 
-fig, axis = plt.subplots(figsize=(6, 3))
-names = list(results)
-gflops = [flops / results[n] / 1e9 for n in names]
+print("measured (not asserted):")
+for name, s in seconds.items():
+    print(f"  {name}: {s * 1000:8.2f} ms  ({flops / s / 1e9:8.1f} GFLOP/s)")
+if has_gpu:
+    print(f"  speed-up: {seconds['CPU'] / seconds['GPU']:.1f}x")
+
+fig, axis = plt.subplots(figsize=(6, 2.2 if not has_gpu else 2.8))
+names = list(seconds)
+gflops = [flops / seconds[n] / 1e9 for n in names]
 axis.barh(names, gflops, color=["tab:blue", "tab:orange"][: len(names)])
-axis.set_xlabel("GFLOP/s (higher is faster)")
-axis.set_title(f"{size}x{size} float32 matmul")
-for y, value in enumerate(gflops):
-    axis.text(value, y, f" {value:,.0f}", va="center")
+axis.set_xlabel("GFLOP/s (higher is faster; measured on the build machine)")
+axis.set_title(f"{size}x{size} float32 matmul" + ("" if has_gpu else " (no GPU on this machine)"))
+axis.set_xlim(0, max(gflops) * 1.25)
+for row, value in enumerate(gflops):
+    axis.text(value, row, f" {value:,.0f}", va="center")
+plt.tight_layout()
 plt.show()
