@@ -18,6 +18,7 @@ def site() -> Site:
     return Site.load(ROOT)
 
 
+@functools.cache
 def config():
     from mkdocs.config import load_config
 

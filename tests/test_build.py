@@ -170,3 +170,20 @@ def test_pages_get_a_stamp_and_a_notebook(built):
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert any("hello <world> & co" in o.get("text", "") for o in outputs)
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_notebook_previews_render_through_mkdocs_jupyter_out_of_search(tmp_path):
+    site = make_site(tmp_path, PAGE, SNIPPETS)
+    config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
+    (site / "mkdocs.yml").write_text(config + "plugins:\n  - search\n  - mkdocs-jupyter:\n      include: ['*.ipynb']\n")
+    result = build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    preview = (site / "site" / "notebooks" / "index.html").read_text()  # index.md's notebook: notebooks/
+    assert "hello &lt;world&gt; &amp; co" in preview and "jp-Notebook" in preview  # rendered by nbconvert
+    lesson = (site / "site" / "index.html").read_text()
+    assert 'href="notebooks/">Preview the notebook</a>' in lesson
+    import json
+
+    index = json.loads((site / "site" / "search" / "search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "" in locations and not any(loc.startswith("notebooks/") for loc in locations), locations
