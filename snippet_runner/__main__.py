@@ -2,6 +2,7 @@
 
     python -m snippet_runner run snippets/stage1/tensors_math.py [...]
     python -m snippet_runner stale            # which snippets would rerun now, and why
+    python -m snippet_runner drift            # run everything fresh, compare with the recorded results
     python -m snippet_runner bench            # runner overhead, cold vs warm build, cache precision
 """
 
@@ -62,6 +63,58 @@ def cmd_stale(args) -> int:
         print(f"{name}: {reason}")
     print(f"{len(stale)} of {total} executable snippets would run again; the others come from the cache")
     return 0
+
+
+def cmd_drift(args) -> int:
+    """Run every executable snippet fresh here and compare with the results recorded in a cache."""
+    import hashlib
+    import json
+
+    from .cache import Cache
+    from .compare import output_diff
+    from .results import Result
+    from .session import Session
+
+    site = Site.load(Path(args.root))
+    recorded = Cache(Path(args.against) if args.against else site.cache_dir)
+    unique = {}
+    for block in site.blocks():
+        if block.snippet is not None and not block.skip_reason and not block.gpu_reason:
+            unique.setdefault(block.snippet, block)
+    blocks = [b for b in unique.values() if not args.files or any(f in b.include for f in args.files)]
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Session(Path(scratch), device=args.device, read_cache=False, progress=True,
+                        display_root=site.root / "snippets")
+        outcomes = fresh.run(blocks)
+        lines, counts = [], {"fails now": 0, "changed": 0, "unchanged": 0, "no record": 0}
+        for block in blocks:
+            new = outcomes[block].result
+            variants = recorded.variants(Session.key(block))
+            entry = json.loads((variants[0] / "entry.json").read_text()) if variants else None
+            old = Result.from_json(entry["result"], variants[0]) if entry else None
+            if not outcomes[block].status == "ok":
+                verdict, detail = "fails now", [new.failure.message] + new.output.strip().split("\n")[-5:]
+            elif old is None:
+                verdict, detail = "no record", []
+            else:
+                detail = output_diff(old.output, new.output, block.snippet.read_text(encoding="utf-8"))
+                digests = [[hashlib.sha256(f.read_bytes()).hexdigest() for f in r.figures] for r in (old, new)]
+                if digests[0] != digests[1]:
+                    detail.append(f"figures differ ({len(digests[0])} recorded, {len(digests[1])} now)")
+                verdict = "changed" if detail else "unchanged"
+            counts[verdict] += 1
+            if verdict != "unchanged":
+                before = ", ".join(f"{k} {v}" for k, v in sorted((old.distributions if old else {}).items())
+                                   if k in ("torch", "torchvision", "numpy"))
+                lines.append(f"## {block.include}: {verdict}" + (f" (recorded with {before})" if before else ""))
+                lines.extend(f"    {line}" for line in detail[:args.lines])
+        fresh.close()
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    report = "\n".join([f"# Drift report: {len(blocks)} snippets, {summary}", *lines, ""])
+    print(report)
+    if args.report:
+        Path(args.report).write_text(report)
+    return 1 if args.strict and (counts["fails now"] or counts["changed"]) else 0
 
 
 # -- the benchmark --------------------------------------------------------------------------------
@@ -166,6 +219,15 @@ def main(argv=None) -> int:
     stale.add_argument("--root", default=".", help="the site's folder (where mkdocs.yml is)")
     stale.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     stale.set_defaults(func=cmd_stale)
+    drift = commands.add_parser("drift", help="run every snippet fresh, compare with the results recorded in a cache")
+    drift.add_argument("files", nargs="*", help="only snippets whose path contains one of these")
+    drift.add_argument("--root", default=".", help="the site's folder (where mkdocs.yml is)")
+    drift.add_argument("--against", help="the cache holding the recorded results (default: the site's)")
+    drift.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    drift.add_argument("--report", help="also write the report (Markdown) to this file")
+    drift.add_argument("--lines", type=int, default=12, help="diff lines shown per snippet")
+    drift.add_argument("--strict", action="store_true", help="exit 1 when anything fails or changed")
+    drift.set_defaults(func=cmd_drift)
     bench = commands.add_parser("bench", help="runner overhead, cold vs warm site build, reruns after upgrades")
     bench.add_argument("--repeat", type=int, default=5)
     bench.add_argument("--root", default=".", help="the site's folder (where mkdocs.yml is)")

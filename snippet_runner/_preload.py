@@ -12,12 +12,8 @@ a snippet that imports torch uses what torch imported, even though that happened
 
 import builtins
 import importlib
-import os
 import re
 from importlib import metadata
-
-# Headless and deterministic plotting in every child.
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 PRELOADED = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "torchvision",
              "torchvision.transforms.v2", "matplotlib", "matplotlib.pyplot", "PIL.Image", "sklearn.datasets")

