@@ -1,4 +1,4 @@
-# roadmap 4.1 homework 1: how the benefit of transfer depends on the number of labelled examples
+# exercise added by this site (lesson 4.1): how the benefit of transfer depends on the number of labelled examples
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
