@@ -73,6 +73,7 @@ peak = max(range(len(one_cycle_lrs)), key=one_cycle_lrs.__getitem__)
 assert math.isclose(one_cycle_lrs[0], 0.1 / 25)  # starts at max_lr / div_factor
 assert math.isclose(one_cycle_lrs[peak], 0.1, rel_tol=1e-3)  # peaks at max_lr ...
 assert abs(peak / len(one_cycle_lrs) - 0.3) < 0.01  # ... 30% of the way through (pct_start)
+assert one_cycle_lrs[-1] < one_cycle_lrs[0] / 1000  # and ends far below where it started
 
 print(f"{'scheduler':<44}{'epoch 0':>9}{'epoch 30':>10}{'epoch 100':>11}{'epoch 199':>11}")
 for name, lrs in schedules.items():
