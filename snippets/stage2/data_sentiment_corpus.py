@@ -51,11 +51,15 @@ def lookup_accuracy(train, test):
     return sum(memory.get(text, majority) == label for text, label in test) / len(test)
 
 
-# The wrong way: split the raw lines. Copies of one review land on both sides.
-raw_train, raw_test = split(reviews)
-seen = {text for text, _ in raw_train}
-leaked = sum(text in seen for text, _ in raw_test) / len(raw_test)
-raw_memorized = lookup_accuracy(raw_train, raw_test)
+def leaky_split_report(samples):
+    """The wrong way: split the raw lines. Copies of one review land on both sides."""
+    train, test = split(samples)
+    seen = {text for text, _ in train}
+    leaked = sum(text in seen for text, _ in test) / len(test)
+    return len(train), len(test), leaked, lookup_accuracy(train, test)
+
+
+raw_train_size, raw_test_size, leaked, raw_memorized = leaky_split_report(reviews)
 
 # The right way: one copy of each text, drop the texts whose label is ambiguous, then split.
 unique = sorted((text, label) for text, label in distinct_pairs if text not in both_labels)
@@ -65,7 +69,7 @@ test_texts = [text for text, _ in test_reviews]
 clean_memorized = lookup_accuracy(train_reviews, test_reviews)
 majority_share = Counter(label for _, label in test_reviews).most_common(1)[0][1] / len(test_reviews)
 
-print(f"\nraw split:          {len(raw_train):,} train / {len(raw_test):,} test, "
+print(f"\nraw split:          {raw_train_size:,} train / {raw_test_size:,} test, "
       f"{leaked:.1%} of test reviews also in train")
 print(f"deduplicated split: {len(train_texts):,} train / {len(test_texts):,} test, "
       f"{len(set(test_texts) & set(train_texts))} test reviews in train")
