@@ -99,3 +99,18 @@ for ax in axes[:, 0]:
 fig.suptitle("Learning-rate schedules (initial lr = 0.1)")
 plt.tight_layout()
 plt.show()
+
+# All six on one chart. The x axis is the fraction of training, because OneCycleLR runs over
+# 10 epochs (per batch) and the others over 200; the log scale shows the 10x cuts as equal steps.
+fig, ax = plt.subplots(figsize=(8, 4.2))
+for name, lrs in schedules.items():
+    ax.plot([epoch / NUM_EPOCHS for epoch in range(NUM_EPOCHS)], lrs, label=name.split("(")[0])
+ax.plot([step / len(one_cycle_lrs) for step in range(len(one_cycle_lrs))], one_cycle_lrs, label="OneCycleLR")
+ax.set_yscale("log")
+ax.set_xlabel("fraction of training")
+ax.set_ylabel("learning rate (log scale)")
+ax.set_title("Six learning-rate schedules from lr = 0.1, on one chart")
+ax.legend(fontsize=8, ncol=2)
+ax.grid(True, alpha=0.3)
+plt.tight_layout()
+plt.show()
