@@ -124,5 +124,5 @@ print(f"entities: precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f} ({
 chars, _ = test_set[0]
 tagged = [TAGS[t] for t in pred[0, :len(chars)].tolist()]
 print("example:", ", ".join(f"{''.join(chars[s:e])} ({k})" for s, e, k in sorted(entities(tagged))))
-assert token_acc > baseline
+assert baseline > 0.8 and token_acc > baseline  # most characters are O, and the model beats all-O
 assert f1 >= 0.5
