@@ -19,7 +19,7 @@ is_source = labels < 5
 source_x, source_y = images[is_source].to(device), labels[is_source].to(device)
 target_x, target_y = images[~is_source], labels[~is_source] - 5  # relabel 5..9 as 0..4
 
-# The new task: 10 labelled examples per class for training, everything else for testing.
+# The new task: 10 labeled examples per class for training, everything else for testing.
 shots_per_class = 10
 generator = torch.Generator().manual_seed(0)
 train_idx = torch.cat([
@@ -109,7 +109,7 @@ def progressive_unfreezing(model, x, y, steps_per_stage=20):
     return trained_params, test_accs
 
 
-print(f"\nnew task: digits 5-9, {len(train_x)} labelled images; 3 stages x 20 steps")
+print(f"\nnew task: digits 5-9, {len(train_x)} labeled images; 3 stages x 20 steps")
 torch.manual_seed(1)
 transfer_model = TransferLearningModel(5, pretrained_features, freeze_backbone=True).to(device)
 stage_params, stage_accs = progressive_unfreezing(transfer_model, train_x, train_y)

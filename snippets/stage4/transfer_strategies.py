@@ -21,7 +21,7 @@ is_source = labels < 5
 source_x, source_y = images[is_source].to(device), labels[is_source].to(device)
 target_x, target_y = images[~is_source], labels[~is_source] - 5  # relabel 5..9 as 0..4
 
-# The new task: 10 labelled examples per class for training, everything else for testing.
+# The new task: 10 labeled examples per class for training, everything else for testing.
 shots_per_class = 10
 generator = torch.Generator().manual_seed(0)
 train_idx = torch.cat([
@@ -64,7 +64,7 @@ def train(model, optimizer, x, y, steps, batch_size=64):
         optimizer.step()
 
 
-# 1. "Pretraining": learn digits 0-4 from ~900 labelled images.
+# 1. "Pretraining": learn digits 0-4 from ~900 labeled images.
 pretrained = SmallCNN().to(device)
 train(pretrained, torch.optim.Adam(pretrained.parameters(), lr=3e-3), source_x, source_y, steps=150)
 print(f"pretrained backbone, accuracy on digits 0-4: {accuracy(pretrained, source_x, source_y):.3f}")
@@ -124,10 +124,10 @@ strategies = {
 checkpoints = [25, 50, 200]
 layers = ["block1", "block2", "block3", "fc"]
 results, trainable, seconds, learning_rates = {}, {}, {}, {}
-print(f"\nnew task: digits 5-9, {len(train_x)} labelled images, {len(test_x)} test images")
+print(f"\nnew task: digits 5-9, {len(train_x)} labeled images, {len(test_x)} test images")
 print(f"{'strategy':<21}{'trainable':>10}" + "".join(f"{f'@{c} steps':>11}" for c in checkpoints) + f"{'time':>8}")
 for name, make in strategies.items():
-    torch.manual_seed(1)  # the same head initialisation and batches for every strategy
+    torch.manual_seed(1)  # the same head initialization and batches for every strategy
     model, optimizer = make()
     trainable[name] = sum(p.numel() for p in model.parameters() if p.requires_grad)
     # The learning rate each layer gets from the optimizer (0 = frozen), for the figure below
@@ -157,7 +157,7 @@ assert trainable["feature extraction"] == min(trainable.values()) < 0.1 * traina
 # What each strategy trains, read back from the models and optimizers above
 figure, ax = plt.subplots(figsize=(8, 3))
 grid = [[0 if lr == 0 else (2 if lr >= 0.01 else 1) for lr in row] for row in learning_rates.values()]
-ax.pcolormesh(grid, cmap=ListedColormap(["white", "#fdd0a2", "#fd8d3c"]), vmin=0, vmax=2, edgecolors="grey")
+ax.pcolormesh(grid, cmap=ListedColormap(["white", "#fdd0a2", "#fd8d3c"]), vmin=0, vmax=2, edgecolors="gray")
 for i, row in enumerate(learning_rates.values()):
     for j, lr in enumerate(row):
         ax.text(j + 0.5, i + 0.5, "frozen" if lr == 0 else f"lr {lr:g}", ha="center", va="center")
