@@ -37,3 +37,8 @@ assert torch.equal(masked_scores[:, 9], scores[:, 9])           # the last row s
 # After a softmax, the masked positions get exactly zero weight.
 weights = masked_scores.softmax(dim=-1)
 assert torch.allclose(weights.sum(dim=-1), torch.ones(8, 10)) and weights[:, 0, 1:].eq(0).all()
+
+# The warning on the page: broadcasting turns a shape bug into a silent (32, 32) result.
+predictions, targets = torch.zeros(32), torch.zeros(32, 1)
+print("(32,) - (32, 1) ->", tuple((predictions - targets).shape), "(no error)")
+assert (predictions - targets).shape == (32, 32)

@@ -7,14 +7,18 @@ torch.manual_seed(0)  # random tensors below are the same on every run
 # 1. From Python data: the dtype is inferred (integers -> int64).
 data = [[1, 2], [3, 4]]
 tensor = torch.tensor(data)
-print("from a list:\n", tensor)
+print("from a list:\n", tensor, tensor.dtype)
+assert tensor.dtype == torch.int64
 
-# 2. From a NumPy array: from_numpy shares memory with the array, it does not copy.
+# 2. From a NumPy array: from_numpy shares memory with the array, torch.tensor copies it.
 np_array = np.array([[1, 2], [3, 4]])
 tensor_from_numpy = torch.from_numpy(np_array)
+tensor_copy = torch.tensor(np_array)
 np_array[0, 0] = 100
-print("from NumPy (after changing the array):\n", tensor_from_numpy)
-assert tensor_from_numpy[0, 0] == 100  # same memory
+print("from_numpy (after changing the array):\n", tensor_from_numpy)
+print("torch.tensor (after changing the array):\n", tensor_copy)
+assert tensor_from_numpy[0, 0] == 100  # same memory: sees the change
+assert tensor_copy[0, 0] == 1  # its own copy: does not
 
 # 3. Factory functions.
 zeros = torch.zeros(3, 4)           # all zeros

@@ -23,6 +23,11 @@ try:
     transposed.view(12)
 except RuntimeError:
     print("view() refuses a non-contiguous tensor; reshape() copies when it must:", transposed.reshape(12)[:4])
+else:
+    raise AssertionError("view() of a transposed tensor should fail")
+# reshape returns a view when it can (same memory) and a copy when it must (new memory)
+assert reshaped.reshape(12).data_ptr() == reshaped.data_ptr()
+assert transposed.reshape(12).data_ptr() != transposed.data_ptr()
 
 # Joining: cat joins along an existing dimension, stack creates a new one.
 x = torch.ones(2, 3)

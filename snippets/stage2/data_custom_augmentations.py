@@ -61,6 +61,10 @@ noisy = noise(image)
 residual = noisy - image
 print(f"noise added: mean {residual.mean():+.4f}, std {residual.std():.4f} (asked for 0, 0.1)")
 assert abs(residual.mean()) < 0.01 and abs(residual.std() - 0.1) < 0.005
+# Noise pushes some values outside [0, 1]; the figure clips them for display only
+outside = ((noisy < 0) | (noisy > 1)).float().mean().item()
+print(f"{outside:.1%} of the noisy values lie outside [0, 1]")
+assert outside > 0.01
 
 holed = cutout(image)
 hidden = (holed != image).any(dim=0)  # pixels Cutout changed

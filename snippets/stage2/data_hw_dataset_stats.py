@@ -47,7 +47,7 @@ digit_labels = torch.tensor(digits.target)
 digit_stats = dataset_statistics(TensorDataset(digit_images, digit_labels), num_classes=10)
 report("digits", digit_stats)
 
-# 2. Real colour photos: 32x32 tiles cut from china.jpg (class 0) and flower.jpg (class 1)
+# 2. Real color photos: 32x32 tiles cut from china.jpg (class 0) and flower.jpg (class 1)
 to_float = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])
 tiles, tile_labels = [], []
 for label, photo in enumerate(load_sample_images().images):

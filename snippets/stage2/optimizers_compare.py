@@ -70,9 +70,14 @@ for name, (losses, test_acc) in results.items():
 for name, (losses, test_acc) in results.items():
     assert losses[-1] < losses[0], name
     assert test_acc >= 0.85, (name, test_acc)
-# At these learning rates RMSprop gets lowest; Adam and AdamW nearly coincide (tiny decoupled decay)
-assert min(results, key=lambda name: results[name][0][-1]) == "RMSprop"
-assert abs(results["Adam"][0][-1] - results["AdamW"][0][-1]) < 0.01
+# At these learning rates RMSprop has the lowest loss after the first epoch and at the end
+for epoch in (0, num_epochs - 1):
+    assert min(results, key=lambda name: results[name][0][epoch]) == "RMSprop", epoch
+# Adam and AdamW nearly coincide in every epoch: the decoupled decay is tiny
+steps = num_epochs * -(-len(X_train) // 64)  # batches per epoch, rounded up, times epochs
+gap = max(abs(a - b) for a, b in zip(results["Adam"][0], results["AdamW"][0]))
+print(f"{steps} optimizer steps; largest Adam/AdamW loss gap in any epoch: {gap:.5f}")
+assert steps == 230 and gap < 0.01
 
 plt.figure(figsize=(8, 4))
 for name, (losses, _) in results.items():

@@ -1,4 +1,4 @@
-# roadmap 2.3 practice 1: sweeping the SGD learning rate, the first thing to tune
+# exercise added by this site (lesson 2.3): sweeping the SGD learning rate, the first thing to tune
 import copy
 
 import torch
@@ -20,7 +20,7 @@ initial_model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).t
 criterion = nn.CrossEntropyLoss()
 
 print(f"{'lr':>7}{'final train loss':>18}{'test accuracy':>15}")
-accuracy = {}
+accuracy, final_loss = {}, {}
 for lr in [0.001, 0.01, 0.1, 1.0]:
     model = copy.deepcopy(initial_model)  # same start for every learning rate
     optimizer = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -36,10 +36,13 @@ for lr in [0.001, 0.01, 0.1, 1.0]:
     model.eval()
     with torch.no_grad():
         accuracy[lr] = (model(X_test).argmax(1) == y_test).float().mean().item()
-    print(f"{lr:>7}{loss.item():>18.4f}{accuracy[lr]:>15.3f}")
+    final_loss[lr] = loss.item()  # the loss of the last batch
+    print(f"{lr:>7}{final_loss[lr]:>18.4f}{accuracy[lr]:>15.3f}")
 
 best = max(accuracy, key=accuracy.get)
 print(f"best learning rate: {best}")
-# Too small learns slowly; too large is unstable; the best sits in between
-assert accuracy[0.001] < accuracy[best] and accuracy[1.0] < accuracy[best]
-assert best in (0.01, 0.1)
+# Too small learns slowly: the loss is still above 1.5 (it starts near ln(10) = 2.3).
+# Too large overshoots: the loss stays above 1.5 and the accuracy below 50%.
+# The best rate sits in between, ahead of both ends by more than 10 points of accuracy.
+assert final_loss[0.001] > 1.5 and final_loss[1.0] > 1.5 and accuracy[1.0] < 0.5
+assert best in (0.01, 0.1) and accuracy[best] > max(accuracy[0.001], accuracy[1.0]) + 0.1

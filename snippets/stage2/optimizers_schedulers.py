@@ -73,6 +73,7 @@ peak = max(range(len(one_cycle_lrs)), key=one_cycle_lrs.__getitem__)
 assert math.isclose(one_cycle_lrs[0], 0.1 / 25)  # starts at max_lr / div_factor
 assert math.isclose(one_cycle_lrs[peak], 0.1, rel_tol=1e-3)  # peaks at max_lr ...
 assert abs(peak / len(one_cycle_lrs) - 0.3) < 0.01  # ... 30% of the way through (pct_start)
+assert one_cycle_lrs[-1] < one_cycle_lrs[0] / 1000  # and ends far below where it started
 
 print(f"{'scheduler':<44}{'epoch 0':>9}{'epoch 30':>10}{'epoch 100':>11}{'epoch 199':>11}")
 for name, lrs in schedules.items():
@@ -96,5 +97,20 @@ axes.flat[5].set_xlabel("epoch")
 for ax in axes[:, 0]:
     ax.set_ylabel("learning rate")
 fig.suptitle("Learning-rate schedules (initial lr = 0.1)")
+plt.tight_layout()
+plt.show()
+
+# All six on one chart. The x axis is the fraction of training, because OneCycleLR runs over
+# 10 epochs (per batch) and the others over 200; the log scale shows the 10x cuts as equal steps.
+fig, ax = plt.subplots(figsize=(8, 4.2))
+for name, lrs in schedules.items():
+    ax.plot([epoch / NUM_EPOCHS for epoch in range(NUM_EPOCHS)], lrs, label=name.split("(")[0])
+ax.plot([step / len(one_cycle_lrs) for step in range(len(one_cycle_lrs))], one_cycle_lrs, label="OneCycleLR")
+ax.set_yscale("log")
+ax.set_xlabel("fraction of training")
+ax.set_ylabel("learning rate (log scale)")
+ax.set_title("Six learning-rate schedules from lr = 0.1, on one chart")
+ax.legend(fontsize=8, ncol=2)
+ax.grid(True, alpha=0.3)
 plt.tight_layout()
 plt.show()

@@ -86,6 +86,7 @@ for name, (train_accs, test_accs) in results.items():
 gain = final(results["augmentation"][1]) - final(results["no augmentation"][1])
 print(f"augmentation changes test accuracy by {gain:+.3f} on {len(y_test)} test images")
 assert final(results["no augmentation"][0]) == 1.0  # without augmentation the 150 images are memorized
+assert final(results["augmentation"][0]) < final(results["no augmentation"][0])  # a harder training task
 assert gain >= 0.01  # augmentation generalizes better
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))

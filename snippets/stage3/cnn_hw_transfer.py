@@ -12,7 +12,7 @@ images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
 images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False).to(device)
 labels = torch.tensor(digits.target).to(device)
 
-# Source task: plenty of labelled 0-4. Target task: 5-9 with only 5 labelled images per class.
+# Source task: plenty of labeled 0-4. Target task: 5-9 with only 5 labeled images per class.
 source = labels < 5
 X_src, y_src = images[source], labels[source]
 g = torch.Generator().manual_seed(0)

@@ -1,4 +1,5 @@
 # roadmap 3.2.2: LeNet-5, trained on real handwritten digits
+import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -67,3 +68,28 @@ for epoch in range(8):
 
 assert test_acc >= 0.95
 print(f"LeNet-5 test accuracy on {len(X_test)} unseen digits: {test_acc:.1%}")
+
+# What the trained network learned: the 6 first-layer filters, and the feature maps they produce
+# on one test digit (the output of the first convolution + ReLU, 6 maps of 28x28).
+digit = X_test[:1]
+with torch.no_grad():
+    feature_maps = model.features[1](model.features[0](digit))[0].cpu()
+filters = model.features[0].weight.detach().cpu()[:, 0]          # (6, 5, 5)
+assert filters.shape == (6, 5, 5) and feature_maps.shape == (6, 28, 28)
+
+fig, axes = plt.subplots(2, 7, figsize=(9, 3.2))
+axes[0, 0].imshow(digit[0, 0].cpu(), cmap="gray_r")
+axes[0, 0].set_title(f"input ({y_test[0].item()})", fontsize=9)
+axes[1, 0].axis("off")
+for k in range(6):
+    limit = filters[k].abs().max()
+    axes[0, k + 1].imshow(filters[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    axes[0, k + 1].set_title(f"filter {k}", fontsize=9)
+    axes[1, k + 1].imshow(feature_maps[k], cmap="viridis")
+    axes[1, k + 1].set_title(f"map {k}", fontsize=9)
+for ax in axes.flat:
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.suptitle("LeNet-5: learned 5x5 filters (top, red +, blue -) and their feature maps on one test digit", fontsize=10)
+plt.tight_layout()
+plt.show()

@@ -79,11 +79,14 @@ x = torch.randn(2, 3, 32, 32, device=device)
 
 print(f"\n{'stage':<8} output shape")
 out = F.relu(model.bn1(model.conv1(x)))
+shapes = [tuple(out.shape)]
 print(f"{'stem':<8} {tuple(out.shape)}")
 for name in ["layer1", "layer2", "layer3", "layer4"]:
     out = getattr(model, name)(out)
+    shapes.append(tuple(out.shape))
     print(f"{name:<8} {tuple(out.shape)}")
-assert out.shape == (2, 512, 4, 4)
+# The resolution halves three times while the channels double: 32 -> 16 -> 8 -> 4, 64 -> 512.
+assert shapes == [(2, 64, 32, 32), (2, 64, 32, 32), (2, 128, 16, 16), (2, 256, 8, 8), (2, 512, 4, 4)]
 
 logits = model(x)
 num_params = sum(p.numel() for p in model.parameters())

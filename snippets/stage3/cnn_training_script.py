@@ -79,7 +79,7 @@ class SmallCNN(nn.Module):
 digits = load_digits()
 images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
 images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False)
-images = (images - 0.5) / 0.5  # roughly zero-centred inputs train faster
+images = (images - 0.5) / 0.5  # roughly zero-centered inputs
 labels = torch.tensor(digits.target)
 perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
 train_idx, val_idx, test_idx = perm[:1200], perm[1200:1500], perm[1500:]

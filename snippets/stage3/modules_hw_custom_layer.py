@@ -1,4 +1,4 @@
-# roadmap 3.1 homework 1: a custom layer built from nn.Parameter
+# exercise added by this site (lesson 3.1): a custom layer built from nn.Parameter
 import math
 
 import torch

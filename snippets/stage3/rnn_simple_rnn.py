@@ -30,7 +30,7 @@ CLASSES = ["sine", "square", "sawtooth"]
 
 
 def make_waves(n, seq_len=40):
-    """Random frequency, phase and amplitude, plus noise: the RNN must recognise the *shape*."""
+    """Random frequency, phase and amplitude, plus noise: the RNN must recognize the *shape*."""
     labels = torch.randint(0, 3, (n,))
     t = torch.arange(seq_len).float()
     freq = torch.empty(n, 1).uniform_(0.05, 0.15)

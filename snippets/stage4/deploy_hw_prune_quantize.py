@@ -1,4 +1,4 @@
-# roadmap 4.2 homework 1: pruning and dynamic quantization together
+# exercise added by this site (lesson 4.2): pruning and dynamic quantization together
 import io
 import warnings
 

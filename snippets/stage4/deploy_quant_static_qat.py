@@ -11,7 +11,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 # torch.ao.quantization still works in 2.14 but warns on every call that it is deprecated
-# in favour of torchao (see the note on the page); show the result, not pages of warnings.
+# in favor of torchao (see the note on the page); show the result, not pages of warnings.
 warnings.filterwarnings("ignore", message=".*torch.ao.quantization is deprecated")
 warnings.filterwarnings("ignore", message=".*quantized tensor creation functions.*deprecated")
 warnings.filterwarnings("ignore", message=".*reduce_range will be deprecated")

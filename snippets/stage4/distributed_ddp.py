@@ -1,5 +1,4 @@
 # DistributedDataParallel really running: 2 CPU processes, gloo backend, launched with torchrun
-import math
 import os
 import socket
 import subprocess
@@ -15,7 +14,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 WORLD_SIZE = 2
-NUM_EPOCHS = 5
+NUM_EPOCHS = 3
 BATCH_PER_RANK = 32  # global batch = 32 x 2 = 64
 
 
@@ -35,7 +34,7 @@ def launch():
 
 def make_model():
     torch.manual_seed(0)  # every rank starts from the same weights (DDP also broadcasts rank 0's)
-    return nn.Sequential(nn.Linear(64, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    return nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
 def train(model, loader, sampler):
@@ -104,7 +103,8 @@ def worker():
         for r in range(world_size):
             print(f"rank {r}: {samples_per_rank[r].item()} samples per epoch, weight checksum {checksums[r].item():.6f}")
         assert all(torch.equal(c, checksums[0]) for c in checksums)
-        assert sum(s.item() for s in samples_per_rank) == len(dataset)
+        # Each process did 1/world_size of the work: half of the samples in every epoch
+        assert all(s.item() == len(dataset) // world_size for s in samples_per_rank)
         print("gradients after backward() == mean of the ranks' local gradients")
         # Same samples in every global step, averaged gradients: DDP == one process with the big batch
         for p_ddp, p_single in zip(model.module.parameters(), single_model.parameters()):
@@ -112,10 +112,14 @@ def worker():
         print("weights after training == a single process training on batches of 64")
         print(f"test accuracy: {ddp_acc:.3f}")
         assert ddp_acc >= 0.8
-        speedup = single_time / ddp_time
-        print(f"1 process: {single_time:.2f} s, {world_size} processes: {ddp_time:.2f} s, speed-up {speedup:.2f}x")
-        assert math.isfinite(speedup) and speedup > 0  # a real measurement; its size depends on the machine
+        # Wall-clock times depend on the machine and on whatever else runs on it: measured, not asserted
+        print(f"measured: 1 process {single_time:.2f} s, {world_size} processes {ddp_time:.2f} s "
+              f"(ratio {single_time / ddp_time:.2f})")
 
+    # Shut down together: wait until every rank is done (rank 0 was still evaluating and printing),
+    # then close the process group on every rank. A rank that tears down its connections and exits
+    # while another still uses them can crash at shutdown.
+    dist.barrier()
     dist.destroy_process_group()
 
 

@@ -1,4 +1,5 @@
 # FGSM attacks and adversarial training on real handwritten digits
+import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -54,9 +55,9 @@ def train(adversarial, num_epochs=15):
     return model
 
 
-results = {}
+results, models = {}, {}
 for name, adversarial in [("standard training", False), ("adversarial training", True)]:
-    model = train(adversarial)
+    model = models[name] = train(adversarial)
     test_x_adv = fgsm(model, test_x, test_y, epsilon)  # a fresh attack on this very model
     results[name] = (accuracy(model, test_x, test_y), accuracy(model, test_x_adv, test_y))
 
@@ -69,3 +70,20 @@ robust_clean, robust_attacked = results["adversarial training"]
 assert standard_attacked < standard_clean - 0.2  # a tiny perturbation fools the standard model
 assert robust_attacked > standard_attacked + 0.2  # adversarial training makes it far more robust
 assert robust_clean >= 0.9  # ... while still classifying clean digits well
+
+# What the attack looks like: the first six test digits that FGSM fools, against the standard model
+standard = models["standard training"]
+test_x_adv = fgsm(standard, test_x, test_y, epsilon)
+with torch.no_grad():
+    clean_pred, adv_pred = standard(test_x).argmax(1), standard(test_x_adv).argmax(1)
+fooled = torch.nonzero((clean_pred == test_y) & (adv_pred != test_y)).flatten()[:6]
+figure, axes = plt.subplots(2, 6, figsize=(8, 3.4))
+for col, i in enumerate(fooled.tolist()):
+    for row, (image, pred) in enumerate([(test_x[i], clean_pred[i]), (test_x_adv[i], adv_pred[i])]):
+        axes[row, col].imshow(image.reshape(8, 8).cpu(), cmap="gray_r", vmin=0, vmax=1)
+        axes[row, col].set_title(f"{'clean' if row == 0 else 'attacked'}: {pred.item()}", fontsize=9,
+                                 color="black" if pred == test_y[i] else "red")
+        axes[row, col].axis("off")
+figure.suptitle(f"FGSM with epsilon {epsilon}: six test digits the standard model gets wrong after the attack")
+figure.tight_layout()
+plt.show()

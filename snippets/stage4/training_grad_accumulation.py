@@ -54,7 +54,7 @@ for epoch in range(num_epochs):
         output = model(data)
         loss = criterion(output, target)
 
-        # Normalise so the summed gradient is an average over the effective batch
+        # Normalize so the summed gradient is an average over the effective batch
         loss = loss / accumulation_steps
         loss.backward()
 

@@ -1,4 +1,4 @@
-# roadmap 4.3 homework 1: mixed precision, gradient accumulation and clipping in one loop
+# exercise added by this site (lesson 4.3): mixed precision, gradient accumulation and clipping in one loop
 import torch
 import torch.nn as nn
 from sklearn.datasets import load_digits

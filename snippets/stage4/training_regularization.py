@@ -7,7 +7,7 @@ from sklearn.datasets import load_digits
 torch.manual_seed(0)
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
-# Only 150 training digits: a big network can memorise them, which is where regularization matters
+# Only 150 training digits: a big network can memorize them, which is where regularization matters
 digits = load_digits()
 images = torch.tensor(digits.data, dtype=torch.float32) / 16.0
 labels = torch.tensor(digits.target)
@@ -54,7 +54,7 @@ print(f"{'regularization':<20} {'train acc':>9} {'test acc':>9} {'confidence':>1
 for name, (train_acc, test_acc, confidence, weight_norm) in results.items():
     print(f"{name:<20} {train_acc:9.3f} {test_acc:9.3f} {confidence:10.3f} {weight_norm:11.1f}")
 
-# What is robust: every model memorises the tiny training set and generalises reasonably,
+# What is robust: every model memorizes the tiny training set and generalizes reasonably,
 # weight decay shrinks the weights, label smoothing makes the model less over-confident.
 for name, (train_acc, test_acc, _, _) in results.items():
     assert train_acc == 1.0 and test_acc >= 0.85, name

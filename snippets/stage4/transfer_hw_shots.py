@@ -1,4 +1,4 @@
-# roadmap 4.1 homework 1: how the benefit of transfer depends on the number of labelled examples
+# exercise added by this site (lesson 4.1): how the benefit of transfer depends on the number of labeled examples
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -47,7 +47,7 @@ def train(model, optimizer, x, y, steps, batch_size=64):
         optimizer.step()
 
 
-# 1. "Pretraining": learn digits 0-4 from ~900 labelled images.
+# 1. "Pretraining": learn digits 0-4 from ~900 labeled images.
 pretrained = SmallCNN().to(device)
 train(pretrained, torch.optim.Adam(pretrained.parameters(), lr=3e-3), source_x, source_y, steps=150)
 print(f"pretrained backbone, accuracy on digits 0-4: {accuracy(pretrained, source_x, source_y):.3f}")

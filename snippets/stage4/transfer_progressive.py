@@ -19,7 +19,7 @@ is_source = labels < 5
 source_x, source_y = images[is_source].to(device), labels[is_source].to(device)
 target_x, target_y = images[~is_source], labels[~is_source] - 5  # relabel 5..9 as 0..4
 
-# The new task: 10 labelled examples per class for training, everything else for testing.
+# The new task: 10 labeled examples per class for training, everything else for testing.
 shots_per_class = 10
 generator = torch.Generator().manual_seed(0)
 train_idx = torch.cat([
@@ -94,6 +94,7 @@ def progressive_unfreezing(model, x, y, steps_per_stage=20):
         ["block2", "block3", "classifier"],
         ["block1", "block2", "block3", "classifier"],
     ]
+    trained_params, test_accs = [], []
     for stage, layers_to_train in enumerate(stages):
         for name, param in model.named_parameters():
             param.requires_grad = any(layer in name for layer in layers_to_train)
@@ -101,14 +102,17 @@ def progressive_unfreezing(model, x, y, steps_per_stage=20):
         trainable = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.SGD(trainable, lr=0.01, momentum=0.9)
         train(model, optimizer, x, y, steps=steps_per_stage)
+        trained_params.append(sum(p.numel() for p in trainable))
+        test_accs.append(accuracy(model, test_x, test_y))
         print(f"  stage {stage + 1}: training {layers_to_train}, "
-              f"{sum(p.numel() for p in trainable):,} params, test acc {accuracy(model, test_x, test_y):.3f}")
+              f"{trained_params[-1]:,} params, test acc {test_accs[-1]:.3f}")
+    return trained_params, test_accs
 
 
-print(f"\nnew task: digits 5-9, {len(train_x)} labelled images; 3 stages x 20 steps")
+print(f"\nnew task: digits 5-9, {len(train_x)} labeled images; 3 stages x 20 steps")
 torch.manual_seed(1)
 transfer_model = TransferLearningModel(5, pretrained_features, freeze_backbone=True).to(device)
-progressive_unfreezing(transfer_model, train_x, train_y)
+stage_params, stage_accs = progressive_unfreezing(transfer_model, train_x, train_y)
 transfer_acc = accuracy(transfer_model, test_x, test_y)
 
 # The same architecture and the same 60 SGD steps, starting from random weights
@@ -120,5 +124,7 @@ scratch_acc = accuracy(scratch_model, test_x, test_y)
 print(f"\n{'model':<28}{'test acc':>9}")
 print(f"{'pretrained + progressive':<28}{transfer_acc:>9.3f}")
 print(f"{'from scratch':<28}{scratch_acc:>9.3f}")
+assert stage_params[0] < stage_params[1] < stage_params[2]  # every stage trains more parameters
+assert stage_accs[2] > stage_accs[0] + 0.1, stage_accs  # unfreezing pays: well above the head-only stage
 assert transfer_acc >= 0.85, transfer_acc
 assert transfer_acc > scratch_acc + 0.2, (transfer_acc, scratch_acc)

@@ -1,6 +1,7 @@
 # roadmap 4.4.3: the Transformer encoder with a classification head, trained on digits read row by row
 import math
 
+import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -149,3 +150,36 @@ for epoch in range(num_epochs):
         print(f"epoch {epoch + 1:2d}: test accuracy {test_acc:.3f}")
 
 assert test_acc >= 0.92
+
+# 3) What a trained head looks at: the attention weights of the first block for one test digit.
+# Capture the block's input with a hook, then recompute softmax(QK^T / sqrt(d_k)) with its own layers.
+attention = model.encoder.layers[0].attention
+captured = {}
+hook = attention.register_forward_pre_hook(lambda module, args: captured.update(x=args[2]))
+digit = test_x[:1]
+with torch.no_grad():
+    model(digit)
+    hook.remove()
+    x = captured["x"]
+    q, k, v = attention.split_heads(attention.queries(x)), attention.split_heads(attention.keys(x)), attention.split_heads(attention.values(x))
+    weights = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(attention.head_dim), dim=-1)  # (1, heads, 8, 8)
+    # These are the weights the model really used: they reproduce the module's output
+    recomputed = attention.fc_out((weights @ v).transpose(1, 2).reshape(x.shape))
+    torch.testing.assert_close(recomputed, attention(x, x, x, None))
+
+figure, axes = plt.subplots(1, 1 + attention.heads, figsize=(9, 2.6))
+axes[0].imshow(digit[0].cpu(), cmap="gray_r")
+axes[0].set_title(f"digit {test_y[0].item()}", fontsize=9)
+axes[0].set_ylabel("row (token)")
+axes[0].set_xlabel("pixel column")
+for h in range(attention.heads):
+    axes[h + 1].imshow(weights[0, h].cpu(), cmap="viridis", vmin=0, vmax=1)
+    axes[h + 1].set_title(f"head {h + 1}", fontsize=9)
+    axes[h + 1].set_xlabel("row attended to (key)")
+axes[1].set_ylabel("row attending (query)")
+for ax in axes:
+    ax.set_xticks(range(0, 8, 2))
+    ax.set_yticks(range(0, 8, 2))
+figure.suptitle("Attention weights of the trained first block, per head (each row sums to 1)")
+figure.tight_layout()
+plt.show()

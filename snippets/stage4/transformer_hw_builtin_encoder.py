@@ -1,4 +1,4 @@
-# roadmap 4.4 homework 1: the digit classifier rebuilt with nn.TransformerEncoder
+# exercise added by this site (lesson 4.4): the digit classifier rebuilt with nn.TransformerEncoder
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -195,6 +195,7 @@ gen_frac, gen_pred = fractions["generated"]
 print("digits among recognised generated samples:", torch.bincount(gen_pred, minlength=10).tolist())
 
 assert real_acc >= 0.93
+assert fractions["real (held out)"][0] >= 0.9, fractions  # the check passes real digits it never saw...
 assert gen_frac >= 0.6, gen_frac                               # most samples are recognisable digits...
 assert fractions["uniform noise"][0] <= 0.05, fractions        # ...while the same check rejects noise
 assert fractions["shuffled digits"][0] <= 0.05, fractions

@@ -38,11 +38,11 @@ both = set(pos) & set(neg)
 pos, neg = [t for t in pos if t not in both], [t for t in neg if t not in both]
 random.shuffle(pos)
 random.shuffle(neg)
-train = [(t, 1) for t in pos[:2500]] + [(t, 0) for t in neg[:2500]]
-test = [(t, 1) for t in pos[2500:3500]] + [(t, 0) for t in neg[2500:3500]]
+train_set = [(t, 1) for t in pos[:2500]] + [(t, 0) for t in neg[:2500]]
+test_set = [(t, 1) for t in pos[2500:3500]] + [(t, 0) for t in neg[2500:3500]]
 
 PAD, UNK = 0, 1
-counts = Counter(ch for text, _ in train for ch in text[:MAX_LEN])
+counts = Counter(ch for text, _ in train_set for ch in text[:MAX_LEN])
 itos = ["<pad>", "<unk>"] + [ch for ch, c in counts.most_common() if c >= 2]
 stoi = {ch: i for i, ch in enumerate(itos)}
 
@@ -71,18 +71,18 @@ class GRUClassifier(nn.Module):
 
 model = GRUClassifier(len(itos)).to(device)
 optimizer = torch.optim.AdamW(model.parameters(), lr=8e-3, weight_decay=0.01)
-x_train, y_train = encode([t for t, _ in train]), torch.tensor([y for _, y in train])
+x_train, y_train = encode([t for t, _ in train_set]), torch.tensor([y for _, y in train_set])
 for epoch in range(4):
     model.train()
-    for batch in torch.randperm(len(train)).split(256):
+    for batch in torch.randperm(len(train_set)).split(256):
         loss = F.cross_entropy(model(x_train[batch].to(device)), y_train[batch].to(device))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
 model.eval()
 with torch.no_grad():
-    test_pred = model(encode([t for t, _ in test]).to(device)).argmax(1).cpu()
-test_acc = (test_pred == torch.tensor([y for _, y in test])).float().mean().item()
+    test_pred = model(encode([t for t, _ in test_set]).to(device)).argmax(1).cpu()
+test_acc = (test_pred == torch.tensor([y for _, y in test_set])).float().mean().item()
 print(f"trained BiGRU: test accuracy {test_acc:.3f}")
 assert test_acc >= 0.70
 
@@ -166,5 +166,8 @@ assert not thread.is_alive()
 
 assert responses["positive review"]["label"] == "positive"
 assert responses["negative review"]["label"] == "negative"
-assert 0.5 <= responses["positive review"]["probability"] <= 1.0
+# The API returns what the model says: the same probability as calling the model directly.
+with torch.no_grad():
+    direct = F.softmax(model(encode([requests[1][3]["text"]]).to(device)), dim=1)[0, 1].item()
+assert abs(responses["positive review"]["probability"] - direct) <= 0.0005, (responses["positive review"], direct)
 print("\nserver stopped")

@@ -36,13 +36,13 @@ neg = [t for t in neg if t not in both]
 random.shuffle(pos)
 random.shuffle(neg)
 n = TRAIN_PER_CLASS
-train = [(t, 1) for t in pos[:n]] + [(t, 0) for t in neg[:n]]
-test = [(t, 1) for t in pos[n:n + TEST_PER_CLASS]] + [(t, 0) for t in neg[n:n + TEST_PER_CLASS]]
-print(f"reviews: {len(pos)} positive, {len(neg)} negative; using {len(train)} train / {len(test)} test")
+train_set = [(t, 1) for t in pos[:n]] + [(t, 0) for t in neg[:n]]
+test_set = [(t, 1) for t in pos[n:n + TEST_PER_CLASS]] + [(t, 0) for t in neg[n:n + TEST_PER_CLASS]]
+print(f"reviews: {len(pos)} positive, {len(neg)} negative; using {len(train_set)} train / {len(test_set)} test")
 
 # Character vocabulary from the training set only; rare characters share <unk>.
 PAD, UNK = 0, 1
-counts = Counter(ch for text, _ in train for ch in text[:MAX_LEN])
+counts = Counter(ch for text, _ in train_set for ch in text[:MAX_LEN])
 itos = ["<pad>", "<unk>"] + [ch for ch, c in counts.most_common() if c >= 2]
 stoi = {ch: i for i, ch in enumerate(itos)}
 print(f"vocabulary: {len(itos)} characters")
@@ -62,7 +62,7 @@ def make_loader(pairs, shuffle):
     return DataLoader(TensorDataset(x, y), batch_size=256, shuffle=shuffle)
 
 
-train_loader, test_loader = make_loader(train, True), make_loader(test, False)
+train_loader, test_loader = make_loader(train_set, True), make_loader(test_set, False)
 
 
 # --- Two models with the same interface: ids (B, T) -> logits (B, 2) -------------------------
