@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from snippet_runner.execute import Runner, Task  # noqa: E402
+from snippet_runner import Runner, Task  # noqa: E402
 
 SNIPPET = ROOT / "snippets" / "stage4" / "distributed_ddp.py"
 # On a crash (SIGABRT, SIGSEGV) every Python process, torchrun's workers included, prints where each of

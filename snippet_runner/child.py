@@ -153,7 +153,6 @@ def used_distributions(names: set[str]) -> dict[str, str]:
 
 def main(snippet: str, display_name: str, into: str, device: str, threads: int) -> None:
     import runpy
-    import traceback
 
     out = Path(into)
     work = Path(tempfile.mkdtemp(prefix="snippet-"))

@@ -25,7 +25,6 @@ named at the end, after the ten slowest snippets and their times.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import shutil
 import signal
@@ -36,7 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .collect import Block, SnippetExpander, collect_site
+from .collect import Block
+from .site import Site
 
 GUARD_DIR = Path(__file__).resolve().parent / "_subprocess_guard"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
@@ -71,17 +71,8 @@ class Outcome:
 # -- which snippets --------------------------------------------------------------------------------
 
 def site_blocks(config_file: Path = DEFAULT_CONFIG) -> list[Block]:
-    """Every Python block of the site, found as the tests find them (mkdocs' own config loader)."""
-    from mkdocs.config import load_config
-
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    config_file = Path(config_file).resolve()
-    config = load_config(str(config_file))
-    options = dict(config.mdx_configs.get("pymdownx.snippets", {}))
-    bases = options.get("base_path", ["."])
-    bases = [bases] if isinstance(bases, str) else list(bases)
-    options["base_path"] = [str(config_file.parent / base) for base in bases]
-    return collect_site(Path(config.docs_dir), SnippetExpander(options))
+    """Every Python block of the site, found as the build and the tests find them."""
+    return Site.load(config_file).blocks()
 
 
 def executable(blocks: list[Block]) -> list[Snippet]:

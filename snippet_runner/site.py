@@ -29,14 +29,15 @@ class Site:
         return cls(root, Path(config.docs_dir), SnippetExpander(options))
 
     @classmethod
-    def load(cls, root: Path) -> Site:
-        """From a project folder with a mkdocs.yml, loaded by MkDocs itself."""
+    def load(cls, where: Path) -> Site:
+        """From a project folder with a mkdocs.yml (or the config file itself), loaded by MkDocs itself."""
         import logging
 
         from mkdocs.config import load_config
 
         logging.getLogger("mkdocs").setLevel(logging.ERROR)
-        return cls.from_config(load_config(str(Path(root) / "mkdocs.yml")))
+        where = Path(where)
+        return cls.from_config(load_config(str(where if where.is_file() else where / "mkdocs.yml")))
 
     @property
     def cache_dir(self) -> Path:

@@ -77,8 +77,8 @@ SLOW_SIGNALLING = SLOW.replace('print("started", flush=True)',
 
 
 def test_ctrl_c_stops_mkdocs_build_at_once_and_leaves_nothing(tmp_path):
-    site = make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "slow.py"\n```\n\n```python\n--8<-- "fast.py"\n```\n',
-                     {"slow.py": SLOW_SIGNALLING, "fast.py": "# quick\nprint('done')\n"})
+    make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "slow.py"\n```\n\n```python\n--8<-- "fast.py"\n```\n',
+                {"slow.py": SLOW_SIGNALLING, "fast.py": "# quick\nprint('done')\n"})
     (tmp_path / "started").mkdir()
     os.environ["STARTED_FILE"] = str(tmp_path / "started" / "slow")
     marker = f"ctrl-c-build-{os.getpid()}-{time.monotonic_ns()}"
@@ -97,7 +97,7 @@ def test_ctrl_c_stops_mkdocs_build_at_once_and_leaves_nothing(tmp_path):
 
 def test_ctrl_c_stops_pytest_at_once_and_leaves_nothing(tmp_path):
     """The pytest adapter, in a copy of this project's test harness over a one-page site."""
-    site = make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "slow.py"\n```\n', {"slow.py": SLOW_SIGNALLING})
+    make_site(tmp_path, "# Lesson\n\n```python\n--8<-- \"slow.py\"\n```\n", {"slow.py": SLOW_SIGNALLING})
     (site / "tests").mkdir()
     for name in ("__init__.py", "conftest.py", "project.py", "roadmap.py", "test_pages.py"):
         shutil.copy(ROOT / "tests" / name, site / "tests" / name)
