@@ -97,7 +97,7 @@ def test_ctrl_c_stops_mkdocs_build_at_once_and_leaves_nothing(tmp_path):
 
 def test_ctrl_c_stops_pytest_at_once_and_leaves_nothing(tmp_path):
     """The pytest adapter, in a copy of this project's test harness over a one-page site."""
-    make_site(tmp_path, "# Lesson\n\n```python\n--8<-- \"slow.py\"\n```\n", {"slow.py": SLOW_SIGNALLING})
+    site = make_site(tmp_path, "# Lesson\n\n```python\n--8<-- \"slow.py\"\n```\n", {"slow.py": SLOW_SIGNALLING})
     (site / "tests").mkdir()
     for name in ("__init__.py", "conftest.py", "project.py", "roadmap.py", "test_pages.py"):
         shutil.copy(ROOT / "tests" / name, site / "tests" / name)
