@@ -1,7 +1,7 @@
 """Compare two outputs of the same snippet, ignoring exactly the lines that are timings by design.
 
-The convention (CONTRIBUTING.md): a line the snippet prints that contains ``(measured)`` is a
-timing line, e.g. ``print(f"one epoch: {seconds:.2f} s (measured)")``. A snippet whose timing lines
+The convention (CONTRIBUTING.md): a line the snippet prints that contains the word ``measured`` is
+a timing line, e.g. ``print(f"one epoch: {seconds:.2f} s (measured)")``. A snippet whose timing lines
 cannot carry the word (a profiler's table) declares them in a comment of its own::
 
     # timing lines: ^\\s*(aten::|Self CPU)
@@ -17,7 +17,7 @@ import re
 
 from .render import clean_output
 
-MEASURED = "(measured)"
+MEASURED = re.compile(r"\bmeasured\b", re.IGNORECASE)
 DIRECTIVE = re.compile(r"^#\s*timing lines:\s*(?P<pattern>.+?)\s*$", re.MULTILINE)
 
 
@@ -27,7 +27,7 @@ def timing_patterns(source: str) -> list[re.Pattern]:
 
 
 def is_timing_line(line: str, patterns: list[re.Pattern]) -> bool:
-    return MEASURED in line or any(p.search(line) for p in patterns)
+    return bool(MEASURED.search(line)) or any(p.search(line) for p in patterns)
 
 
 def stable_lines(output: str, source: str) -> list[str]:

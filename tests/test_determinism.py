@@ -3,7 +3,7 @@
 A sample of the site's own snippets, run twice from scratch with snippets in parallel (the
 runner's thread pool, two jobs): a training loop, a DataLoader with worker processes, and a
 snippet that serves a model from a thread. Timing lines are exactly those the snippet marks
-(``(measured)`` or its ``# timing lines:`` pattern; see CONTRIBUTING.md).
+(the word ``measured`` or its ``# timing lines:`` pattern; see CONTRIBUTING.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ SAMPLE = [
 def test_timing_lines_are_exactly_the_marked_ones():
     source = "# prints a table\n# timing lines: ^\\s*(forward|backward)\\s+\\d\nprint('x')\n"
     patterns = timing_patterns(source)
-    assert is_timing_line("one epoch: 1.25 s (measured)", [])
+    assert is_timing_line("one epoch: 1.25 s (measured)", []) and is_timing_line("Measured: 3 ms", [])
+    assert not is_timing_line("unmeasured quantities stay", [])
     assert is_timing_line("  forward   12.3 ms", patterns) and not is_timing_line("forward pass done", patterns)
     before = "loss 0.51\none epoch: 1.25 s (measured)\n  forward   12.3 ms\n"
     after = "loss 0.51\none epoch: 0.98 s (measured)\n  forward   9.9 ms\n"
