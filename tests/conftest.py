@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from snippet_runner import shards
 from tests import roadmap
 from tests.project import site
 
@@ -15,6 +16,9 @@ def pytest_addoption(parser):
     group.addoption("--fresh", action="store_true",
                     help="run every snippet even when a cached result for the same bytes and environment exists")
     group.addoption("--jobs", type=int, default=None, help="snippets run in parallel (default: one per core)")
+    group.addoption("--shard", default=None, metavar="I/N",
+                    help="run only shard I of N of the snippets (balanced by their recorded run time); "
+                         "the other tests run in shard 1")
 
 
 def pytest_configure(config):
@@ -25,9 +29,30 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{name}: {meaning}")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Browser tests build the whole site: run them last, when the other tests have filled the cache."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if config.getoption("shard"):
+        keep = _in_shard(items, *shards.parse(config.getoption("shard")))
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = [item for item in items if item in keep]
+
+
+def _in_shard(items, number: int, count: int) -> set:
+    """The items of shard ``number``: its snippets' tests, and (in shard 1) every test without a snippet."""
+    blocks = {item: item.callspec.params["block"] for item in items
+              if hasattr(item, "callspec") and "block" in item.callspec.params}
+    session = site().session()
+    seconds = {}
+    for block in blocks.values():
+        name = session.display_name(block.snippet)
+        if name not in seconds:
+            cached = None if session.not_run_reason(block) else session.lookup(block).result
+            seconds[name] = cached.duration if cached else None
+    session.close()
+    mine = set(shards.assign(seconds, count)[number - 1])
+    return {item for item in items if (session.display_name(blocks[item].snippet) in mine if item in blocks
+                                       else number == 1)}
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,18 @@ def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
     return tmp_path
 
 
+def add_test_harness(site: Path) -> Path:
+    """This project's pytest adapter (conftest, test_pages) over a temporary site."""
+    import shutil
+
+    (site / "tests").mkdir()
+    for name in ("__init__.py", "conftest.py", "project.py", "roadmap.py", "test_pages.py"):
+        shutil.copy(ROOT / "tests" / name, site / "tests" / name)
+    (site / "seed").mkdir()
+    (site / "seed" / "roadmap.zh.md").write_text("# roadmap\n")
+    return site
+
+
 def build(site: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SNIPPETS_CACHE_DIR": str(site / "cache"), "SNIPPETS_DEVICE": "cpu",
            "NO_MKDOCS_2_WARNING": "1"}

@@ -7,7 +7,6 @@ with a deliberately bad snippet, and checks that nothing is left behind.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,8 +20,7 @@ import pytest
 from snippet_runner import Mark, Session
 from snippet_runner.render import outcome_html
 from snippet_runner.worker import WorkerClient, WorkerError
-from tests.project import ROOT
-from tests.test_build import make_site
+from tests.test_build import add_test_harness, make_site
 from tests.test_runner import block, session, tree, write  # noqa: F401 (fixtures)
 
 SLOW = """
@@ -97,12 +95,8 @@ def test_ctrl_c_stops_mkdocs_build_at_once_and_leaves_nothing(tmp_path):
 
 def test_ctrl_c_stops_pytest_at_once_and_leaves_nothing(tmp_path):
     """The pytest adapter, in a copy of this project's test harness over a one-page site."""
-    site = make_site(tmp_path, "# Lesson\n\n```python\n--8<-- \"slow.py\"\n```\n", {"slow.py": SLOW_SIGNALLING})
-    (site / "tests").mkdir()
-    for name in ("__init__.py", "conftest.py", "project.py", "roadmap.py", "test_pages.py"):
-        shutil.copy(ROOT / "tests" / name, site / "tests" / name)
-    (site / "seed").mkdir()
-    (site / "seed" / "roadmap.zh.md").write_text("# roadmap\n")
+    add_test_harness(make_site(tmp_path, "# Lesson\n\n```python\n--8<-- \"slow.py\"\n```\n",
+                               {"slow.py": SLOW_SIGNALLING}))
     (tmp_path / "started").mkdir()
     os.environ["STARTED_FILE"] = str(tmp_path / "started" / "slow")
     marker = f"ctrl-c-pytest-{os.getpid()}-{time.monotonic_ns()}"
