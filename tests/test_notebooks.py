@@ -7,7 +7,8 @@ import pytest
 from nbclient import NotebookClient
 
 from snippet_runner import collect_page
-from snippet_runner.notebook import page_notebook
+from snippet_runner.notebook import COLAB_HAS, page_notebook
+from tests.project import blocks as all_blocks
 from tests.project import docs_dir, expander
 
 PAGE = "stage-1/tensors.md"
@@ -23,7 +24,7 @@ def notebook():
 def test_notebook_has_the_pages_prose_and_every_snippet(notebook):
     nb, blocks = notebook
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert code == [b.code.rstrip("\n") for b in blocks]
+    assert code[0].startswith("# Setup:") and code[1:] == [b.code.rstrip("\n") for b in blocks]
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "> **Learning goals · Days 2–4**" in prose and "--8<--" not in prose and "!!!" not in prose
 
@@ -37,3 +38,38 @@ def test_generated_notebook_executes_top_to_bottom(notebook, tmp_path):
     text = "".join(o.get("text", "") for o in outputs)
     assert "from a list:" in text and "all methods agree" in text
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the practice figure
+
+
+def _page_blocks():
+    by_page = {}
+    for block in all_blocks():
+        by_page.setdefault(block.page, []).append(block)
+    return by_page
+
+
+@pytest.mark.parametrize("page", sorted(_page_blocks()))
+def test_setup_cell_installs_what_the_snippets_import_and_colab_lacks(page):
+    """Derived from the snippets' own import statements, independently of how the notebook does it."""
+    import ast
+    import sys
+    from importlib import metadata
+
+    blocks = _page_blocks()[page]
+    nb = page_notebook((docs_dir() / page).read_text(encoding="utf-8"), blocks, {}, page)
+    setup = nb.cells[1].source if nb.cells[0].cell_type == "markdown" else nb.cells[0].source
+    assert setup.startswith("# Setup:")
+    line = next((line for line in setup.split("\n") if line.startswith("%pip install")), "%pip install -q")
+    installed = {spec.split("==")[0] for spec in line.split()[3:]}
+    providers = metadata.packages_distributions()
+    expected = set()
+    for block in blocks:
+        for node in ast.walk(ast.parse(block.code)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names:
+                    expected.update(d.lower().replace("_", "-") for d in providers.get(top, [top]))
+    expected -= COLAB_HAS
+    assert installed == expected, f"{page}: installs {sorted(installed)}, its snippets import {sorted(expected)}"
+    assert "VERIFIED_WITH" in setup and "torch.__version__" in setup
