@@ -6,7 +6,7 @@ import torch
 
 torch.manual_seed(0)
 has_gpu = torch.cuda.is_available()
-# 10000 x 10000 is the roadmap's size: well under a second on a GPU, minutes on a laptop CPU.
+# 10000 x 10000 is the roadmap's size: 2 TFLOP per product, a long wait on a laptop CPU.
 # Without a GPU there is nothing to compare against, so keep the CPU half small.
 size = 4096 if has_gpu else 1024
 print(f"matrix size: {size} x {size}" + ("" if has_gpu else " (no GPU here: CPU only, at a smaller size)"))

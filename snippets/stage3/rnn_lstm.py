@@ -119,5 +119,5 @@ positives = sum(label for _, label in test_set)
 majority = max(positives, len(test_set) - positives) / len(test_set)
 print(f"always guessing the majority class: {majority:.3f}")
 # A few epochs on 4,000 short reviews: both models are clearly above the baseline
-# (the practice project at the end of the page trains longer, on twice as many reviews).
+# (exercise 1 at the end of the page trains longer, on twice as many reviews).
 assert lstm_acc >= majority + 0.1 and bilstm_acc >= majority + 0.1

@@ -41,6 +41,7 @@ onnx.checker.check_model(onnx_model)  # raises if the file is not a valid ONNX g
 graph_input = onnx_model.graph.input[0]
 dims = [d.dim_param or d.dim_value for d in graph_input.type.tensor_type.shape.dim]
 print(f"opset {onnx_model.opset_import[0].version}, input '{graph_input.name}' with shape {dims}")
+assert dims == ["batch_size", 3, 32, 32]  # the batch axis stayed symbolic
 
 session = ort.InferenceSession("model.onnx", providers=["CPUExecutionProvider"])
 for batch_size in (1, 8):

@@ -27,15 +27,29 @@ n_interactions = int(n_per_user.sum())
 print(f"{N_USERS} users, {N_ITEMS} items, {n_interactions} interactions "
       f"(density {n_interactions / (N_USERS * N_ITEMS):.1%}, {n_per_user.min()}-{n_per_user.max()} per user)")
 
-# --- The standard protocol (NCF paper): leave one out, rank it among 99 sampled negatives ----
+# --- Saved as MovieLens's u.data, then loaded with the real loader (recsys_movielens.py) ----------
+# One line per interaction: user id, item id, rating, timestamp, tab-separated, ids starting at 1.
+# Each user watched their items in a random order over the same months as MovieLens 100K.
+with open("u.data", "w") as f:
+    for u, watched in enumerate(user_items):
+        stamps = 874_724_710 + np.sort(rng.choice(18_561_928, size=len(watched), replace=False))  # distinct
+        for i, stamp in zip(rng.permutation(watched), stamps):
+            f.write(f"{u + 1}\t{i + 1}\t{rng.integers(1, 6)}\t{stamp}\n")
+
+ratings = np.loadtxt("u.data", dtype=np.int64)    # user, item, rating, timestamp (tab-separated)
+users, items, timestamps = ratings[:, 0] - 1, ratings[:, 1] - 1, ratings[:, 3]   # ids start at 1
+assert (users.max() + 1, items.max() + 1, len(ratings)) == (N_USERS, N_ITEMS, n_interactions)
+
+# --- The standard protocol (NCF paper): leave the latest out, rank it among 99 sampled negatives ---
 train_pairs, test_items, test_candidates = [], [], []
-seen = [set(items) for items in user_items]
-for u, items in enumerate(user_items):
-    held_out = items[rng.integers(len(items))]   # no timestamps here; MovieLens holds out the latest
-    train_pairs += [(u, i) for i in items if i != held_out]
-    negatives = rng.choice(np.setdiff1d(np.arange(N_ITEMS), items), size=99, replace=False)
-    test_items.append(held_out)
-    test_candidates.append(np.concatenate([[held_out], negatives]))  # position 0 is the true item
+for u in range(N_USERS):
+    rows = np.flatnonzero(users == u)
+    rows = rows[np.argsort(timestamps[rows], kind="stable")]
+    seen = items[rows]
+    train_pairs += [(u, i) for i in seen[:-1]]
+    negatives = rng.choice(np.setdiff1d(np.arange(N_ITEMS), seen), size=99, replace=False)
+    test_items.append(seen[-1])                                         # the user's most recent item
+    test_candidates.append(np.concatenate([[seen[-1]], negatives]))  # position 0 is the true item
 train_pairs = torch.tensor(train_pairs)
 test_candidates = torch.tensor(np.stack(test_candidates))
 
