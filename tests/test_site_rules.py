@@ -64,7 +64,7 @@ def test_ci_runs_the_readme_commands():
     ci = (ROOT / ".ci" / "run").read_text()
     commands = re.findall(r"```bash\n(.+?)\n```", readme)
     setup, test = commands[0], commands[1]
-    assert setup.endswith("mkdocs serve") and "pip install -e '.[test]'" in setup
+    assert setup.endswith("mkdocs serve") and "pip install -c requirements.lock -e '.[test]'" in setup
     assert test in ci.splitlines(), "CI must run the exact test command the README gives"
-    assert ".venv/bin/pip install -q -e '.[test]'" in ci
+    assert ".venv/bin/pip install -q -c requirements.lock -e '.[test]'" in ci
     assert ci.index(test) < ci.index("mkdocs build --strict")

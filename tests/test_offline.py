@@ -1,0 +1,59 @@
+"""The offline archive: the site built with mkdocs-offline.yml opens from the file system and searches."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.project import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("offline-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", "mkdocs-offline.yml", "--site-dir",
+                    str(site)], cwd=ROOT, env=env, check=True, timeout=3000)
+    return site
+
+
+def test_the_offline_site_has_plain_file_links_its_search_index_and_notebooks(offline_site):
+    assert (offline_site / "stage-1" / "tensors.html").exists()  # no directory URLs: opens as a file
+    assert (offline_site / "search" / "search_index.js").exists()  # search without fetch()
+    assert (offline_site / "notebooks" / "stage-1" / "tensors.ipynb").exists()
+
+
+def test_a_page_opened_from_the_file_system_searches(offline_site):
+    with playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
+        page = browser.new_page()
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file://", "data:", "blob:"))
+                else None)
+        page.goto((offline_site / "stage-1" / "tensors.html").as_uri(), wait_until="load")
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        search = page.locator("input.md-search__input")
+        result = page.locator(".md-search-result__item a").first
+        for _ in range(6):  # the index loads in the background; retype until it answers
+            search.fill("")
+            search.press_sequentially("broadcasting")
+            try:
+                result.wait_for(timeout=10000)
+                break
+            except playwright_api.TimeoutError:
+                continue
+        href = result.get_attribute("href")
+        assert "broadcasting" in href and href.split("#")[0].endswith(".html")
+        browser.close()
+    assert outside == [], f"the offline site requested {outside}"

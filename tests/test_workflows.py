@@ -1,0 +1,65 @@
+"""The GitHub workflows lint clean and run what README.md and .ci/run run; the pinned environment."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.project import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def readme_commands() -> tuple[str, str]:
+    setup, test = re.findall(r"```bash\n(.+?)\n```", README)[:2]
+    return setup.removesuffix(" && .venv/bin/mkdocs serve"), test
+
+
+def runs(workflow: Path) -> list[str]:
+    return [line.split("run:", 1)[1].strip() for line in workflow.read_text().splitlines()
+            if line.strip().startswith(("run:", "- run:"))]
+
+
+def test_workflows_pass_actionlint():
+    actionlint = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    if not Path(actionlint).exists():
+        pytest.fail("actionlint is not installed (it comes with the test extras: pip install -e '.[test]')")
+    done = subprocess.run([actionlint, *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ci_workflow_runs_the_readme_and_ci_commands():
+    setup, test = readme_commands()
+    commands = runs(ROOT / ".github" / "workflows" / "ci.yml")
+    assert commands.count(setup) >= 2, f"every job sets up exactly as the README does: {setup}"
+    tests = [c for c in commands if c.startswith(".venv/bin/python -m pytest")]
+    assert tests and all(c.startswith(test) for c in tests)
+    for step in (".venv/bin/mkdocs build --strict", ".venv/bin/python -m snippet_runner.reader"):
+        assert step in commands and step in CI.splitlines(), step
+
+
+def test_the_pinned_environment_is_used_everywhere_and_agrees_with_pyproject_and_readme():
+    lock = (ROOT / "requirements.lock").read_text()
+    pins = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", lock, flags=re.M))
+    project = (ROOT / "pyproject.toml").read_text()
+    for name in ("torch", "torchvision"):
+        assert f'"{name}=={pins[name]}"' in project, f"{name}: the lock and pyproject.toml disagree"
+        assert f"{name} {pins[name]}" in README, f"README does not name the pinned {name} {pins[name]}"
+    setup, _ = readme_commands()
+    assert "-c requirements.lock" in setup and "install -q -c requirements.lock -e '.[test]'" in CI
+    from importlib import metadata
+
+    assert metadata.version("torch").split("+")[0] == pins["torch"], "this environment is not the pinned one"
+
+
+def test_the_stamp_names_the_pinned_torch(snippet_session):
+    pins = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", (ROOT / "requirements.lock").read_text(), flags=re.M))
+    environment = snippet_session.environment  # what the verified-with stamp shows
+    assert environment["torch"] == pins["torch"] and environment["torchvision"] == pins["torchvision"]
