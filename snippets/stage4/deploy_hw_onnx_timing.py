@@ -29,7 +29,7 @@ torch.onnx.export(model, (batch,), input_names=["input"], output_names=["output"
 session = ort.InferenceSession("model.onnx", providers=["CPUExecutionProvider"])
 
 
-def best_of(run, repeats=30):
+def best_of(run, repeats=10):
     """The fastest of several runs: the least disturbed by anything else on the machine."""
     run()  # warm-up
     times = []
@@ -46,8 +46,8 @@ with torch.inference_mode():
 onnx_ms = best_of(lambda: session.run(None, {"input": batch.numpy()}))
 (onnx_out,) = session.run(None, {"input": batch.numpy()})
 
-print(f"PyTorch      : {torch_ms:6.2f} ms per batch of 64 (measured, best of 30)")
-print(f"ONNX Runtime : {onnx_ms:6.2f} ms per batch of 64 (measured, best of 30)")
+print(f"PyTorch      : {torch_ms:6.2f} ms per batch of 64 (measured, best of 10)")
+print(f"ONNX Runtime : {onnx_ms:6.2f} ms per batch of 64 (measured, best of 10)")
 print(f"ratio PyTorch / ONNX Runtime: {torch_ms / onnx_ms:.2f} (depends on the machine: not asserted)")
 print(f"max |difference| of the outputs: {np.abs(onnx_out - torch_out).max():.2e}")
 # What does not depend on the machine: both runtimes compute the same function
