@@ -167,7 +167,7 @@ classifier.eval()
 
 
 @torch.no_grad()
-def recognised(batch, threshold=0.7):
+def recognized(batch, threshold=0.7):
     """Fraction of images called one digit (not 'not a digit') with probability >= threshold."""
     probs = F.softmax(classifier(batch.to(device)), dim=1)
     conf, pred = probs.max(1)
@@ -186,17 +186,17 @@ rows = {
     "uniform noise": torch.rand(500, 1, 16, 16) * 2 - 1,
     "shuffled digits": shuffled_pixels(images[test_idx]),
 }
-fractions = {name: recognised(batch) for name, batch in rows.items()}
+fractions = {name: recognized(batch) for name, batch in rows.items()}
 print(f"\nclassifier accuracy on held-out real digits: {real_acc:.3f}")
-print(f"{'images':<18} {'recognised as a digit with p >= 0.7':>36}")
+print(f"{'images':<18} {'recognized as a digit with p >= 0.7':>36}")
 for name, (fraction, _) in fractions.items():
     print(f"{name:<18} {fraction:>36.1%}")
 gen_frac, gen_pred = fractions["generated"]
-print("digits among recognised generated samples:", torch.bincount(gen_pred, minlength=10).tolist())
+print("digits among recognized generated samples:", torch.bincount(gen_pred, minlength=10).tolist())
 
 assert real_acc >= 0.93
 assert fractions["real (held out)"][0] >= 0.9, fractions  # the check passes real digits it never saw...
-assert gen_frac >= 0.6, gen_frac                               # most samples are recognisable digits...
+assert gen_frac >= 0.6, gen_frac                               # most samples are recognizable digits...
 assert fractions["uniform noise"][0] <= 0.05, fractions        # ...while the same check rejects noise
 assert fractions["shuffled digits"][0] <= 0.05, fractions
 assert (torch.bincount(gen_pred, minlength=10) > 0).sum() >= 8  # and they are not one digit over and over

@@ -1,4 +1,5 @@
 # exercise added by this site (lesson 5.2): prove a causal mask works - later tokens cannot change earlier outputs
+import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 
@@ -27,3 +28,21 @@ print("without the mask, change at positions 0-5:", [f"{v:.2f}" for v in unmaske
 assert masked_diff[:6].max() < 1e-5        # positions 0..5 did not see the future
 assert masked_diff[6:].min() > 1e-3        # positions 6..9 did change, of course
 assert unmasked_diff[:6].min() > 1e-3      # without the mask, every position peeks ahead
+
+# What the mask does inside attention: the weights of row t (a query) over the keys 0..T-1.
+with torch.no_grad():
+    _, weights_masked = layer.self_attn(x, x, x, attn_mask=causal, need_weights=True)
+    _, weights_full = layer.self_attn(x, x, x, need_weights=True)
+assert torch.all(weights_masked[0].triu(1) == 0)                     # no weight on any later position
+torch.testing.assert_close(weights_masked[0].sum(-1), torch.ones(T, device=device))  # each row still sums to 1
+
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.8))
+for ax, weights, title in [(axes[0], weights_full, "no mask: every token sees all"),
+                           (axes[1], weights_masked, "causal mask: only the past")]:
+    image = ax.imshow(weights[0].cpu(), cmap="viridis", vmin=0)
+    ax.set_title(title)
+    ax.set_xlabel("key position (attended to)")
+    ax.set_ylabel("query position")
+fig.colorbar(image, ax=axes, shrink=0.8, label="attention weight")
+fig.suptitle("Attention weights of one layer (averaged over its 4 heads)")
+plt.show()

@@ -52,6 +52,12 @@ for line in corpus_file.read_text(encoding="utf-8").splitlines():
         sentences.append(current)
 sentences = [words_to_bio(s) for s in sentences]
 sentences = [(c, t) for c, t in sentences if 5 <= len(c) <= MAX_CHARS]
+# The paper repeats some sentences (datelines, set phrases): keep each sentence once, and drop the
+# few that occur with different tags, so that no test sentence is also a training sentence.
+tags_of = {}
+for chars, tags in sentences:
+    tags_of.setdefault(chars, set()).add(tuple(tags))
+sentences = [(chars, list(tags.pop())) for chars, tags in tags_of.items() if len(tags) == 1]
 random.shuffle(sentences)
 train_data = sentences[:TRAIN_SENTENCES]
 test_data = sentences[TRAIN_SENTENCES:TRAIN_SENTENCES + TEST_SENTENCES]

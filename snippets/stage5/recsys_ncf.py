@@ -1,4 +1,4 @@
-# roadmap 5.3: top-N recommendation with matrix factorisation and NeuMF vs. a popularity baseline
+# roadmap 5.3: top-N recommendation with matrix factorization and NeuMF vs. a popularity baseline
 import math
 
 import matplotlib.pyplot as plt
@@ -68,7 +68,7 @@ results = {"Popularity": hr_ndcg(item_counts[test_candidates])}
 
 # --- Two learned models -------------------------------------------------------------------------
 class MF(nn.Module):
-    """Matrix factorisation: score = <p_u, q_i> + b_u + b_i."""
+    """Matrix factorization: score = <p_u, q_i> + b_u + b_i."""
 
     def __init__(self, dim=16):
         super().__init__()
