@@ -15,6 +15,8 @@ not verified, so this runs each snippet the reader's way, one at a time:
 - offline: the loopback-only network guard, through ``_subprocess_guard/sitecustomize.py`` on
   ``PYTHONPATH`` (checked before anything runs);
 - ``MPLBACKEND=Agg``, so ``plt.show()`` returns instead of waiting for a window;
+- ``PYTHONUNBUFFERED=1``: output reaches us line by line, as it reaches a reader's terminal, so
+  what a snippet printed before it was stopped at its time limit is not lost in a buffer;
 - the time limit of the page's block (``<!--pytest.mark.timeout(N)-->``, else the default).
 
 "Executable" means included by a page and marked neither skip (needs network) nor gpu. A snippet
@@ -106,6 +108,7 @@ def reader_environment(base: dict | None = None) -> dict:
         env.pop(name, None)
     env["PYTHONPATH"] = str(GUARD_DIR)  # only the guard: nothing from this repository is importable
     env["MPLBACKEND"] = "Agg"
+    env["PYTHONUNBUFFERED"] = "1"
     env.pop("PYTHONSTARTUP", None)
     return env
 

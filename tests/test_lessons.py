@@ -237,7 +237,7 @@ def test_the_figure_counter_sees_diagrams_and_plots():
 def test_reader_environment_is_a_plain_shell_plus_the_offline_guard():
     env = reader.reader_environment({"PATH": "/usr/bin", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                                      "PYTHONPATH": "/somewhere/in/the/repo", "SNIPPETS_DEVICE": "cpu"})
-    assert env == {"PATH": "/usr/bin", "PYTHONPATH": str(reader.GUARD_DIR), "MPLBACKEND": "Agg"}
+    assert env == {"PATH": "/usr/bin", "PYTHONPATH": str(reader.GUARD_DIR), "MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
     assert (reader.GUARD_DIR / "sitecustomize.py").is_file()
 
 
@@ -326,6 +326,7 @@ TINY_SITE = {
     "snippets/slow.py": """
         # runs past its time limit of 3 s
         import time
+        print("started, then stuck")
         time.sleep(60)
     """,
     "snippets/online.py": "raise SystemExit('a block marked skip must not run')\n",
@@ -362,6 +363,7 @@ def test_reader_runs_each_snippet_alone_offline_and_names_the_failures(tiny_site
     assert run.returncode == 1, out + run.stderr
     assert "[1/3] good.py: ok" in out
     assert "[2/3] slow.py: FAILED (over 3 s)" in out and "killed: over its time limit of 3 s" in out
+    assert "started, then stuck" in out  # what it printed before it was stopped is shown
     assert "[3/3] bad.py: FAILED (exit 1)" in out and "AssertionError: arithmetic is broken" in out
     assert "must not run" not in out
     assert "1 passed, 2 failed" in out
