@@ -21,9 +21,16 @@ train_set = datasets.wrap_dataset_for_transforms_v2(
 val_set = datasets.wrap_dataset_for_transforms_v2(
     datasets.VOCDetection("data", year="2012", image_set="val", download=True, transforms=val_transforms),
     target_keys=["boxes", "labels"])
-# Detection targets have a different number of boxes per image: keep a batch as a tuple of images
-# and a tuple of target dicts instead of stacking them.
-collate = lambda batch: tuple(zip(*batch))  # noqa: E731
+
+
+def collate(batch):
+    """Detection targets have a different number of boxes per image: keep a batch as a tuple of
+    images and a tuple of target dicts instead of stacking them."""
+    return tuple(zip(*batch))
+
+
+# num_workers=4 as written suits Linux; on Windows and macOS, worker processes re-import this file,
+# so put the code from here on under `if __name__ == "__main__":` there.
 train_loader = DataLoader(train_set, batch_size=8, shuffle=True, num_workers=4, collate_fn=collate)
 
 # COCO-pretrained weights (downloaded): 91 COCO classes. Replace the box predictor with one for
