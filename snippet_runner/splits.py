@@ -76,6 +76,8 @@ def _examples(value):
         return value if len(tuple(shape)) >= 1 else None
     if isinstance(value, (list, tuple)):
         return value
+    if isinstance(value, (set, frozenset)):
+        return list(value)
     if hasattr(value, "__getitem__") and hasattr(value, "__len__"):  # a map-style Dataset
         return _DatasetItems(value)
     return None

@@ -28,11 +28,13 @@ def test_pairs_are_found_by_name_and_compared_by_content():
         "train_set": Subset(base, range(0, 10)), "val_set": Subset(base, [10, 11]),  # disjoint indices, same rows
         "train_loader": DataLoader(TensorDataset(data[:5])), "test_loader": DataLoader(TensorDataset(data[4:])),
         "train_pairs": [("a", 1), ("b", 0)], "test_pairs": [("a", 0)],  # the same text with another label
+        "train_users": {"u1", "u2"}, "test_users": {"u2", "u3"},  # sets count too
         "y_train": torch.tensor([0, 1, 1]), "y_test": torch.tensor([1]),  # labels repeat by nature: not compared
         "train_loss": 0.3, "test_accuracy": 0.9, "series_train": np.arange(5.0), "series_test": np.arange(5.0),
     })
     assert found == {("X_train", "X_test"): 0, ("train_texts", "test_texts"): 1, ("train_set", "val_set"): 2,
-                     ("train_loader", "test_loader"): 1, ("train_pairs", "test_pairs"): 1}
+                     ("train_loader", "test_loader"): 1, ("train_pairs", "test_pairs"): 1,
+                     ("train_users", "test_users"): 1}
 
 
 def test_names_need_exactly_one_split_word():
