@@ -9,8 +9,9 @@ harness applies to every snippet, so a split that forgets to deduplicate its cor
 wherever it is written.
 
 What counts as one example: a row of a tensor or array (its first dimension), an item of a list
-or tuple (for an ``(input, label)`` pair, the input), an item of a Dataset (its input). Splits whose
-examples are plain numbers (labels, a 1-D series, indices) are not compared.
+or tuple (for an ``(input, label)`` pair, the input), an item of a Dataset (its input). Splits of
+plain numbers are not compared (labels, a 1-D series), except indices into one dataset
+(``train_idx``/``test_idx``, ``*_ids``, ``*_indices``): the same index on both sides is the same example.
 """
 
 from __future__ import annotations
@@ -22,6 +23,24 @@ TRAIN = {"train", "training"}
 EVAL = {"test", "val", "valid", "validation", "eval", "holdout"}
 MAX_ITEMS = 200_000
 BUDGET_S = 30.0  # per snippet, for all its pairs: reading a Dataset runs its transforms
+
+
+INDEX_WORDS = {"idx", "ids", "index", "indices"}
+
+
+def _is_index(name: str) -> bool:
+    return bool(INDEX_WORDS & set(name.lower().split("_")))
+
+
+def _index_values(value) -> set | None:
+    """The values of a 1-D collection of integers (indices), or None."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if hasattr(value, "tolist") and getattr(value, "ndim", 1) == 1:
+        value = value.tolist()
+    if isinstance(value, (list, tuple, set, frozenset, range)) and all(isinstance(v, int) for v in value):
+        return set(value)
+    return None
 
 
 def _role(name: str) -> tuple[str, str] | None:
@@ -141,7 +160,11 @@ def check(namespace: dict, budget_s: float = BUDGET_S) -> list[dict]:
             for test_name in sorted(roles.get("eval", [])):
                 train, test = keys_of(train_name), keys_of(test_name)
                 if train is NUMBERS or test is NUMBERS:
-                    continue
+                    if not (_is_index(train_name) and _is_index(test_name)):
+                        continue
+                    train, test = _index_values(namespace[train_name]), _index_values(namespace[test_name])
+                    if train is None or test is None:
+                        continue
                 shared = None if train is None or test is None else len(train & test)
                 report.append({"train": train_name, "test": test_name, "train_size": _size(namespace[train_name]),
                                "test_size": _size(namespace[test_name]), "shared": shared})

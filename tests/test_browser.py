@@ -96,7 +96,7 @@ def test_pages_render_without_errors_or_external_requests(page, site_url, path):
 
 def test_outputs_and_figures_are_visible(page, site_url):
     page.goto(site_url + "stage-1/tensors/", wait_until="networkidle")
-    output = page.locator("details.snippet-output").first
+    output = page.locator('details.snippet-output[data-snippet="stage1/tensors_creation.py"]')
     assert output.is_visible() and "from a list:" in output.inner_text()
     figure = page.locator(".snippet-figure img").first
     figure.scroll_into_view_if_needed()
@@ -106,7 +106,7 @@ def test_outputs_and_figures_are_visible(page, site_url):
 
 def test_copy_button_copies_the_whole_snippet(page, site_url):
     page.goto(site_url + "stage-1/tensors/", wait_until="networkidle")
-    block = page.locator("div.highlight").first
+    block = page.locator("div.highlight", has=page.locator("span.filename", has_text="tensors_creation.py")).first
     block.hover()
     block.locator("button[title='Copy to clipboard']").click()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -256,8 +256,9 @@ def test_a_project_page_through_the_grouped_nav(page, site_url):
     page.evaluate("window.__same_document = true")
     sidebar.get_by_role("link", name="Named-entity recognition", exact=True).click()
     page.wait_for_url("**/stage-5/ner/")
+    # Instant navigation swaps the content after the URL changes: wait for the new title.
+    page.locator("h1", has_text="Named-entity recognition").first.wait_for()
     assert page.evaluate("window.__same_document === true"), "the click reloaded the page"
-    assert "Named-entity recognition" in page.locator("h1").first.inner_text()
 
     # its first executed block: the copy button copies the whole file, the output box shows its run
     code = page.locator("div.highlight", has=page.locator("span.filename", has_text=block.snippet.name)).first

@@ -132,7 +132,6 @@ def _snippet_first_line(include: str) -> str:
     return path.read_text(encoding="utf-8").split("\n")[0] if path.is_file() else f"<missing {include}>"
 
 
-@pytest.mark.xfail(reason="issue 10 in progress: lesson pages are moving to the one exercise template", strict=False)
 @pytest.mark.parametrize("path", LESSONS, ids=LESSON_IDS)
 def test_lesson_ends_with_the_exercise_section(path):
     problems = exercise_problems(path.read_text(encoding="utf-8"), _snippet_first_line)
@@ -215,7 +214,6 @@ def figure_counts() -> dict[str, tuple[int, int]]:
     return counts
 
 
-@pytest.mark.xfail(reason="issue 10 in progress: figures are being added to every lesson", strict=False)
 def test_every_lesson_has_a_figure():
     counts = figure_counts()
     table = "\n".join(f"  {page:40} {d} diagram(s) + {s} snippet(s) with a figure" for page, (d, s) in counts.items())

@@ -29,12 +29,15 @@ def test_pairs_are_found_by_name_and_compared_by_content():
         "train_loader": DataLoader(TensorDataset(data[:5])), "test_loader": DataLoader(TensorDataset(data[4:])),
         "train_pairs": [("a", 1), ("b", 0)], "test_pairs": [("a", 0)],  # the same text with another label
         "train_users": {"u1", "u2"}, "test_users": {"u2", "u3"},  # sets count too
+        "train_idx": torch.tensor([0, 1, 2]), "test_idx": torch.tensor([2, 3]),  # indices into one dataset
+        "few_ids_train": [5, 6], "few_ids_test": [7],
         "y_train": torch.tensor([0, 1, 1]), "y_test": torch.tensor([1]),  # labels repeat by nature: not compared
         "train_loss": 0.3, "test_accuracy": 0.9, "series_train": np.arange(5.0), "series_test": np.arange(5.0),
     })
     assert found == {("X_train", "X_test"): 0, ("train_texts", "test_texts"): 1, ("train_set", "val_set"): 2,
                      ("train_loader", "test_loader"): 1, ("train_pairs", "test_pairs"): 1,
-                     ("train_users", "test_users"): 1}
+                     ("train_users", "test_users"): 1, ("train_idx", "test_idx"): 1,
+                     ("few_ids_train", "few_ids_test"): 0}
 
 
 def test_names_need_exactly_one_split_word():
@@ -95,6 +98,7 @@ def test_test_splits_share_nothing_with_training(block, outcomes):
     unread = [s for s in splits if s["shared"] is None]
     assert not unread, f"splits too large or slow to compare: {unread}"
     source = block.snippet.read_text(encoding="utf-8")
-    if CORPUS.search(source) and re.search(r"\b(test|val)\w*\s*=", source):
+    module_level = "\n".join(line for line in source.splitlines() if not line[:1].isspace())  # not in functions
+    if CORPUS.search(source) and re.search(r"^\w*\b(test|val)\w*\s*(,\s*\w+\s*)*=", module_level, flags=re.M):
         assert splits, ("the snippet splits a corpus, but no module-level train_*/test_* pair was found "
                         "for the leak rule to check (see CONTRIBUTING.md)")

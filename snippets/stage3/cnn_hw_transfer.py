@@ -18,9 +18,9 @@ X_src, y_src = images[source], labels[source]
 g = torch.Generator().manual_seed(0)
 target_ids = torch.nonzero(~source).squeeze(1).cpu()
 target_ids = target_ids[torch.randperm(len(target_ids), generator=g)]
-few_shot = torch.cat([target_ids[labels[target_ids].cpu() == d][:5] for d in range(5, 10)])
-test_ids = target_ids[~torch.isin(target_ids, few_shot)]
-X_few, y_few = images[few_shot], labels[few_shot] - 5        # classes 5-9 -> 0-4
+train_ids = torch.cat([target_ids[labels[target_ids].cpu() == d][:5] for d in range(5, 10)])
+test_ids = target_ids[~torch.isin(target_ids, train_ids)]
+X_few, y_few = images[train_ids], labels[train_ids] - 5        # classes 5-9 -> 0-4
 X_test, y_test = images[test_ids], labels[test_ids] - 5
 print(f"source: {len(X_src)} images of 0-4 | target: {len(X_few)} training images of 5-9, {len(X_test)} test images")
 

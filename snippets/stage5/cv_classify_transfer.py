@@ -22,10 +22,10 @@ x_source, y_source = images[source].to(device), labels[source].to(device)
 generator = torch.Generator().manual_seed(0)
 target_idx = torch.nonzero(~source).squeeze(1)
 target_idx = target_idx[torch.randperm(len(target_idx), generator=generator)]
-few_shot = torch.cat([target_idx[labels[target_idx] == c][:10] for c in range(5, 10)])
-test = target_idx[~torch.isin(target_idx, few_shot)]
-x_few, y_few = images[few_shot].to(device), (labels[few_shot] - 5).to(device)
-x_test, y_test = images[test].to(device), (labels[test] - 5).to(device)
+train_idx = torch.cat([target_idx[labels[target_idx] == c][:10] for c in range(5, 10)])
+test_idx = target_idx[~torch.isin(target_idx, train_idx)]
+x_few, y_few = images[train_idx].to(device), (labels[train_idx] - 5).to(device)
+x_test, y_test = images[test_idx].to(device), (labels[test_idx] - 5).to(device)
 print(f"source task: {len(x_source)} labelled images of 0-4")
 assert len(x_source) == 901 and len(x_few) == 50
 print(f"target task: {len(x_few)} labelled images of 5-9 for training, {len(x_test)} for testing")

@@ -30,9 +30,12 @@ def read_lines(name):
 
 
 pos, neg = read_lines("pos.txt"), read_lines("neg.txt")
-both = set(pos) & set(neg)  # a few reviews appear in both files: their label is ambiguous
-pos = [t for t in pos if t not in both]
-neg = [t for t in neg if t not in both]
+# The models read only the first MAX_LEN characters: reviews that start the same are the same input.
+pos = list({t[:MAX_LEN]: t for t in pos}.values())
+neg = list({t[:MAX_LEN]: t for t in neg}.values())
+both = {t[:MAX_LEN] for t in pos} & {t[:MAX_LEN] for t in neg}  # a few appear with both labels: ambiguous
+pos = [t for t in pos if t[:MAX_LEN] not in both]
+neg = [t for t in neg if t[:MAX_LEN] not in both]
 random.shuffle(pos)
 random.shuffle(neg)
 n = TRAIN_PER_CLASS
