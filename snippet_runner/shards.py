@@ -31,3 +31,15 @@ def assign(seconds: dict[str, float | None], count: int) -> list[list[str]]:
         shards[target].append(name)
         loads[target] += seconds[name] if seconds[name] is not None else UNKNOWN_S
     return [sorted(shard) for shard in shards]
+
+
+def blocks_in_shard(session, blocks, number: int, count: int) -> set:
+    """The blocks whose snippets fall in shard ``number`` of ``count``, by their cached run times."""
+    seconds: dict[str, float | None] = {}
+    for block in blocks:
+        name = session.display_name(block.snippet)
+        if name not in seconds:
+            cached = None if session.not_run_reason(block) else session.lookup(block).result
+            seconds[name] = cached.duration if cached else None
+    mine = set(assign(seconds, count)[number - 1])
+    return {block for block in blocks if session.display_name(block.snippet) in mine}

@@ -22,37 +22,30 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives the built site in headless Chromium")
-    for name, meaning in [("gpu(reason)", "the block runs only where a CUDA GPU is visible"),
-                          ("timeout(seconds)", "the block's time limit, instead of the default 120 s"),
-                          ("memory(GB)", "the block's memory ceiling, instead of the default 8 GB")]:
-        config.addinivalue_line("markers", f"{name}: {meaning}")
+    for marker in ("browser: drives the built site in headless Chromium",
+                   "gpu(reason): the block runs only where a CUDA GPU is visible",
+                   "timeout(seconds): the block's time limit, instead of the default 120 s",
+                   "memory(GB): the block's memory ceiling, instead of the default 8 GB"):
+        config.addinivalue_line("markers", marker)
+
+
+def _block(item):
+    """The site block a test item is about, or None."""
+    return item.callspec.params.get("block") if hasattr(item, "callspec") else None
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests build the whole site: run them last, when the other tests have filled the cache."""
+    """Browser tests build the whole site: run them last, when the other tests have filled the cache.
+    With --shard, keep this shard's snippets (and, in shard 1, every test without a snippet)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if config.getoption("shard"):
-        keep = _in_shard(items, *shards.parse(config.getoption("shard")))
+        number, count = shards.parse(config.getoption("shard"))
+        session = site().session()
+        mine = shards.blocks_in_shard(session, {b for item in items if (b := _block(item))}, number, count)
+        session.close()
+        keep = [item for item in items if (_block(item) in mine if _block(item) else number == 1)]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-        items[:] = [item for item in items if item in keep]
-
-
-def _in_shard(items, number: int, count: int) -> set:
-    """The items of shard ``number``: its snippets' tests, and (in shard 1) every test without a snippet."""
-    blocks = {item: item.callspec.params["block"] for item in items
-              if hasattr(item, "callspec") and "block" in item.callspec.params}
-    session = site().session()
-    seconds = {}
-    for block in blocks.values():
-        name = session.display_name(block.snippet)
-        if name not in seconds:
-            cached = None if session.not_run_reason(block) else session.lookup(block).result
-            seconds[name] = cached.duration if cached else None
-    session.close()
-    mine = set(shards.assign(seconds, count)[number - 1])
-    return {item for item in items if (session.display_name(blocks[item].snippet) in mine if item in blocks
-                                       else number == 1)}
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +59,7 @@ def snippet_session(request):
 @pytest.fixture(scope="session")
 def outcomes(request, snippet_session):
     """Run every block the selected tests need, in parallel, once (with a progress bar)."""
-    selected = [item.callspec.params["block"] for item in request.session.items
-                if hasattr(item, "callspec") and "block" in item.callspec.params]
+    selected = [block for item in request.session.items if (block := _block(item))]
     capture = request.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():
         return snippet_session.run(selected)
