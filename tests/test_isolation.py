@@ -125,7 +125,9 @@ def run_in_thread(session: Session, blocks, limit: float):
 def test_stdin_is_empty_and_the_next_snippets_still_run(tree):
     asks = write(tree, "asks.py", "# waits for a reader\nprint('question')\nanswer = input('name? ')\n")
     plain = [write(tree, f"plain{i}.py", f"# prints\nprint({i})\n") for i in range(2)]
-    session = Session(tree / "cache", device="cpu", jobs=1)
+    # Two jobs: a request for the next snippet is written while this one waits for input (the old
+    # runner's snippet read that request from the worker's pipe, and the build hung).
+    session = Session(tree / "cache", device="cpu", jobs=2)
     blocks = [block(asks, Mark("timeout", (60,)))] + [block(p, Mark("timeout", (60,)), line=5 + i)
                                                        for i, p in enumerate(plain)]
     started = time.perf_counter()
