@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .results import Result
 
-RUNNER_VERSION = "5"  # part of every key: a result (its splits report too) is only as good as the runner that made it
+RUNNER_VERSION = "6"  # part of every key: a result (its splits report too) is only as good as the runner that made it
 SCHEMA = 2
 
 

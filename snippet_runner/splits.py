@@ -39,7 +39,9 @@ def _index_values(value) -> set | None:
     if hasattr(value, "tolist") and getattr(value, "ndim", 1) == 1:
         value = value.tolist()
     if isinstance(value, (list, tuple, set, frozenset, range)) and all(isinstance(v, int) for v in value):
-        return set(value)
+        distinct = set(value)
+        # Indices into a dataset name each example once; a stream with repeats (token ids) is not one.
+        return distinct if len(distinct) == len(value) else None
     return None
 
 

@@ -31,6 +31,7 @@ def test_pairs_are_found_by_name_and_compared_by_content():
         "train_users": {"u1", "u2"}, "test_users": {"u2", "u3"},  # sets count too
         "train_idx": torch.tensor([0, 1, 2]), "test_idx": torch.tensor([2, 3]),  # indices into one dataset
         "few_ids_train": [5, 6], "few_ids_test": [7],
+        "news_train_ids": torch.tensor([3, 1, 3, 2]), "news_val_ids": torch.tensor([1, 3]),  # token ids: a stream
         "y_train": torch.tensor([0, 1, 1]), "y_test": torch.tensor([1]),  # labels repeat by nature: not compared
         "train_loss": 0.3, "test_accuracy": 0.9, "series_train": np.arange(5.0), "series_test": np.arange(5.0),
     })
