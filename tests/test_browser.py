@@ -114,22 +114,29 @@ def test_copy_button_copies_the_whole_snippet(page, site_url):
     assert copied.strip() == expected.strip()
 
 
-def test_search_finds_a_lesson(page, site_url):
-    page.goto(site_url, wait_until="networkidle")
+def first_search_result(page, query: str) -> str:
+    """Search from the header and return the first result's link.
+
+    The search worker indexes the site in the background after load; a query typed before it is
+    ready is not answered, so type it again until the index answers (a slow CI machine needs that).
+    """
     page.locator("label.md-search__icon, .md-search__input").first.click()
     search = page.locator("input.md-search__input")
     result = page.locator(".md-search-result__item a").first
-    # The search worker indexes the site in the background after load; a query typed before it is
-    # ready is not answered, so type it again until the index answers (a slow CI machine needs that).
     for _ in range(6):
         search.fill("")
-        search.press_sequentially("broadcasting")
+        search.press_sequentially(query)
         try:
             result.wait_for(timeout=10000)
             break
         except playwright_api.TimeoutError:
             continue
-    assert "broadcasting" in result.get_attribute("href")
+    return result.get_attribute("href")
+
+
+def test_search_finds_a_lesson(page, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    assert "broadcasting" in first_search_result(page, "broadcasting")
 
 
 def test_dark_mode_toggle(page, site_url):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.project import ROOT
+from tests.test_browser import first_search_result
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -42,18 +43,7 @@ def test_a_page_opened_from_the_file_system_searches(offline_site):
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file://", "data:", "blob:"))
                 else None)
         page.goto((offline_site / "stage-1" / "tensors.html").as_uri(), wait_until="load")
-        page.locator("label.md-search__icon, .md-search__input").first.click()
-        search = page.locator("input.md-search__input")
-        result = page.locator(".md-search-result__item a").first
-        for _ in range(6):  # the index loads in the background; retype until it answers
-            search.fill("")
-            search.press_sequentially("broadcasting")
-            try:
-                result.wait_for(timeout=10000)
-                break
-            except playwright_api.TimeoutError:
-                continue
-        href = result.get_attribute("href")
+        href = first_search_result(page, "broadcasting")
         assert "broadcasting" in href and href.split("?")[0].split("#")[0].endswith(".html")
         browser.close()
     assert outside == [], f"the offline site requested {outside}"
