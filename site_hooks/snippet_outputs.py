@@ -13,10 +13,17 @@ Each page with code also becomes a Jupyter notebook (its prose and its snippets,
 the build produced): offered for download, and rendered by mkdocs-jupyter as a "notebook preview"
 page under ``notebooks/`` (out of the nav and the search index), which also proves at build time
 that every generated notebook is valid.
+
+Languages (mkdocs-static-i18n): the plugin builds the default language, then calls MkDocs' build
+again, with the same config, for each other language. The hook keeps its session across those
+builds, so a snippet runs at most once whatever the number of languages; it sees each language's
+own pages (its ``on_files`` runs after the plugin's), and writes that language's words under the
+blocks and its notebooks under ``<language>/notebooks/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -26,11 +33,12 @@ from pathlib import Path
 
 import nbformat
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 from snippet_runner import CollectError, Site, failure_message, outcome_html, output_position, page_stamp_html
+from snippet_runner.labels import labels
 from snippet_runner.notebook import page_notebook
 
 log = logging.getLogger("mkdocs.hooks.snippet_outputs")
@@ -44,21 +52,34 @@ _state: dict = {}
 
 
 def on_config(config):
+    if _state.get("config") is config:  # mkdocs-static-i18n building the next language: keep the session
+        return config
+    on_shutdown()
     site = Site.from_config(config)
     _state.clear()
     if "mkdocs-jupyter" in config.plugins:  # its rendered-notebook cache next to ours
         config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(site.cache_dir.parent / "mkdocs-jupyter")
-    _state.update(site=site, pages={}, outcomes={}, notebooks={}, previews={}, sources=tempfile.TemporaryDirectory(
+    _state.update(config=config, site=site, pages={}, outcomes={}, notebooks={}, previews={}, sources=tempfile.TemporaryDirectory(
         prefix="page-notebooks-"), session=site.session(
         device=os.environ.get("SNIPPETS_DEVICE", "auto"), fresh=os.environ.get("SNIPPETS_FRESH", "") not in ("", "0"),
         progress=sys.stderr.isatty()))
     return config
 
 
-@event_priority(50)  # before mkdocs-jupyter's on_files, which turns the notebooks added here into pages
+def _language(config) -> tuple[str, str]:
+    """(the language being built, its folder in the site: "" for the default language, "zh/")."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None or i18n.current_language is None:
+        return config.theme.get("language") or "en", ""
+    return i18n.current_language, "" if i18n.is_default_language_build else f"{i18n.current_language}/"
+
+
+@event_priority(-110)  # after mkdocs-static-i18n's on_files (-100): this language's pages only
 def on_files(files, config):
     """Collect every page's blocks once and run (or fetch) every snippet, before any page renders."""
     site: Site = _state["site"]
+    _state.update(pages={}, notebooks={}, previews={}, outcomes={}, language=_language(config))
+    before = dataclasses.replace(_state["session"].stats)
     every = []
     for file in files.documentation_pages():
         markdown, _ = get_data(file.content_string)  # what on_page_markdown will see: no front matter
@@ -86,32 +107,40 @@ def on_files(files, config):
         markdown, blocks, _ = _state["pages"][file.src_uri]
         if blocks:
             _add_notebook(file, markdown, blocks, files, config)
-    stats = _state["session"].stats
-    log.info(f"snippets: {stats.executed} executed ({stats.seconds:.1f} s of run time), {stats.cached} from the "
-             f"cache, {stats.not_run} not executed here, {stats.failed} failed")
+    now = _state["session"].stats
+    stats = {f.name: getattr(now, f.name) - getattr(before, f.name) for f in dataclasses.fields(now)}
+    log.info(f"snippets ({_state['language'][0]}): {stats['executed']} executed ({stats['seconds']:.1f} s of run "
+             f"time), {stats['cached']} from the cache, {stats['not_run']} not executed here, {stats['failed']} failed")
     return files
 
 
 def _add_notebook(file, markdown: str, blocks, files, config) -> None:
     title = next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), file.name)
-    notebook = page_notebook(markdown, blocks, _state["outcomes"], title, (config.site_url or "") + file.url)
-    _state["notebooks"][file.src_uri] = notebook
-    source = Path(_state["sources"].name, _notebook_uri(file.src_uri))
+    language = _state["language"][0]
+    i18n = config.plugins.get("i18n")
+    admonitions = (i18n.current_language_config.admonition_translations or {}) if i18n else {}
+    notebook = page_notebook(markdown, blocks, _state["outcomes"], title, (config.site_url or "") + file.url,
+                             language=language, admonition_titles=admonitions)
+    uri = _notebook_uri(file)
+    _state["notebooks"][file.src_uri] = (uri, notebook)
+    source = Path(_state["sources"].name, uri)
     source.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, source)
-    # A file with a real source folder (not File.generated): mkdocs-jupyter reads it from there.
-    preview = File(_notebook_uri(file.src_uri), src_dir=_state["sources"].name, dest_dir=config.site_dir,
+    # A file with a real source folder (not File.generated): mkdocs-jupyter reads it from there. Its
+    # own on_files has run already (before the i18n plugin's, before this one): it wraps this file now.
+    preview = File(uri, src_dir=_state["sources"].name, dest_dir=config.site_dir,
                    use_directory_urls=config.use_directory_urls)
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        preview = list(jupyter.on_files(Files([preview]), config=config))[0]
     files.append(preview)
-    # mkdocs-jupyter gives a notebook the URL a Markdown page of the same name would have.
-    as_page = File(_notebook_uri(file.src_uri).removesuffix(".ipynb") + ".md", src_dir=None, dest_dir=config.site_dir,
-                   use_directory_urls=config.use_directory_urls)
-    _state["previews"][file.src_uri] = as_page.url
+    _state["previews"][file.src_uri] = preview.url
 
 
+@event_priority(60)  # before mkdocs-static-i18n's (50), which rewrites untitled admonitions in the text
 def on_page_markdown(markdown, page, config, files):
     """Put a placeholder under each code block; on_page_content swaps in the rendered output."""
-    if page.file.src_uri.startswith(f"{NOTEBOOK_DIR}/"):  # a notebook preview: the lesson is what search finds
+    if page.url in _state["previews"].values():  # a notebook preview: the lesson is what search finds
         page.meta["search"] = {"exclude": True}
         return markdown
     collected, blocks, _ = _state["pages"].get(page.file.src_uri, (None, [], 0))
@@ -134,9 +163,11 @@ def on_page_content(html, page, config, files):
         return get_relative_url(f"{OUTPUT_DIR}/{figure.parent.parent.name}/{figure.parent.name}/{figure.name}",
                                 page.url)
 
-    html = TOKEN_HTML.sub(lambda m: outcome_html(blocks[int(m[1])], outcomes[blocks[int(m[1])]], figure_url), html)
+    language = _state["language"][0]
+    html = TOKEN_HTML.sub(lambda m: outcome_html(blocks[int(m[1])], outcomes[blocks[int(m[1])]], figure_url,
+                                                 language), html)
     # The page's "verified with" stamp goes right under its title, with the notebook buttons.
-    stamp = page_stamp_html([(b, outcomes[b]) for b in blocks])
+    stamp = page_stamp_html([(b, outcomes[b]) for b in blocks], language)
     if page.file.src_uri in _state["notebooks"]:
         stamp += _notebook_links(page, config)
     if stamp:
@@ -144,25 +175,28 @@ def on_page_content(html, page, config, files):
     return html
 
 
-def _notebook_uri(src_uri: str) -> str:
-    return f"{NOTEBOOK_DIR}/{src_uri.removesuffix('.md')}.ipynb"
+def _notebook_uri(file) -> str:
+    """notebooks/stage-1/tensors.ipynb; zh/notebooks/stage-1/tensors.ipynb for the page's Chinese version."""
+    page = getattr(file, "norm_src_uri", file.src_uri)  # mkdocs-static-i18n: the src_uri without ".zh"
+    return f"{_state['language'][1]}{NOTEBOOK_DIR}/{page.removesuffix('.md')}.ipynb"
 
 
 def _notebook_links(page, config) -> str:
-    uri = _notebook_uri(page.file.src_uri)
+    uri, _ = _state["notebooks"][page.file.src_uri]
+    words = labels(_state["language"][0])
     preview = get_relative_url(_state["previews"][page.file.src_uri], page.url)
-    links = [f'<a class="md-button" href="{get_relative_url(uri, page.url)}" download>Download as notebook</a>',
-             f'<a class="md-button" href="{preview}">Preview the notebook</a>']
+    links = [f'<a class="md-button" href="{get_relative_url(uri, page.url)}" download>{words["download"]}</a>',
+             f'<a class="md-button" href="{preview}">{words["preview"]}</a>']
     match = re.match(r"https://github\.com/([^/]+/[^/]+?)/?$", config.repo_url or "")
     if match:  # notebooks are published with the site, on the gh-pages branch
         colab = f"https://colab.research.google.com/github/{match[1]}/blob/gh-pages/{uri}"
-        links.append(f'<a class="md-button" href="{colab}" target="_blank" rel="noopener">Open in Colab</a>')
+        links.append(f'<a class="md-button" href="{colab}" target="_blank" rel="noopener">{words["colab"]}</a>')
     return f'<p class="notebook-links">{" ".join(links)}</p>'
 
 
 def on_post_build(config):
-    for src_uri, notebook in _state["notebooks"].items():  # the downloads, beside the preview pages
-        target = Path(config.site_dir, _notebook_uri(src_uri))
+    for uri, notebook in _state["notebooks"].values():  # the downloads, beside the preview pages
+        target = Path(config.site_dir, uri)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
 
@@ -171,3 +205,4 @@ def on_shutdown():
     if _state.get("session"):
         _state["session"].close()
         _state["sources"].cleanup()
+    _state.clear()

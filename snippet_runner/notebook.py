@@ -23,6 +23,7 @@ import nbformat
 from nbformat import v4
 
 from .collect import Block
+from .labels import labels, not_run_reason
 from .render import clean_output
 from .session import Outcome
 
@@ -31,17 +32,20 @@ ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?
 COLAB_HAS = {"torch", "torchvision", "numpy", "matplotlib", "scikit-learn", "pillow", "pandas", "scipy", "tqdm",
              "requests"}
 MARKER = re.compile(r"^\s*<!--\s*pytest(?:\.mark\.|-codeblocks:).*-->\s*$")
+HEADING_ID = re.compile(r"^(#{1,6} .*?)\s*\{#[^}]*\}\s*$")  # "## 1.2.1 创建张量 {#121-creating-tensors}"
 
 
-def _prose(lines: list[str]) -> str:
-    """MkDocs Markdown to plain Jupyter Markdown."""
+def _prose(lines: list[str], titles: dict[str, str] | None = None) -> str:
+    """MkDocs Markdown to plain Jupyter Markdown. ``titles``: untitled admonitions' titles by kind."""
     out, quoted_indent = [], None
     for line in lines:
         if MARKER.match(line):
             continue
+        line = HEADING_ID.sub(r"\1", line)
         match = ADMONITION.match(line)
         if match:
-            title = match["title"] if match["title"] is not None else match["kind"].capitalize()
+            title = match["title"] if match["title"] is not None else (titles or {}).get(
+                match["kind"], match["kind"].capitalize())
             quoted_indent = len(match["indent"]) + 4
             out.append(f"> **{title}**" if title else ">")
             out.append(">")
@@ -110,39 +114,46 @@ def packages_to_install(blocks: list[Block]) -> list[str]:
     return pinned
 
 
-def setup_cell(blocks: list[Block], outcomes: dict) -> nbformat.NotebookNode:
+def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en") -> nbformat.NotebookNode:
     versions = sorted({o.result.environment.get("torch") for b in blocks if (o := outcomes.get(b)) and o.result
                        and o.result.environment.get("torch")})
     verified = versions[-1] if versions else None
-    lines = ["# Setup: what this page needs beyond Colab's own packages, at the versions its outputs came from"]
+    words = labels(language)
+    lines = [words["nb_setup"]]
     packages = packages_to_install(blocks)
     if packages:
         lines.append(f"%pip install -q {' '.join(packages)}")
-    lines += ["import torch", "", f"VERIFIED_WITH = {verified!r}  # the torch version this page's outputs came from",
-              'print(f"torch here: {torch.__version__}; the page was verified with torch {VERIFIED_WITH}")',
+    here = words["nb_torch_here"].format(here="{torch.__version__}", verified="{VERIFIED_WITH}")
+    lines += ["import torch", "", f"VERIFIED_WITH = {verified!r}  {words['nb_verified']}",
+              f'print(f"{here}")',
               "if VERIFIED_WITH and torch.__version__.split('+')[0] != VERIFIED_WITH:",
-              '    print("Note: another torch version: numbers can differ a little from the page.")']
+              f'    print("{words["nb_other_torch"]}")']
     return v4.new_code_cell("\n".join(lines))
 
 
-def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str, page_url: str = "") -> nbformat.NotebookNode:
-    """A notebook of one page. ``outcomes`` maps each block to its Outcome (may be empty)."""
+def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str, page_url: str = "",
+                  language: str = "en", admonition_titles: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """A notebook of one page. ``outcomes`` maps each block to its Outcome (may be empty).
+
+    ``language``: the page's language (its prose is the page's; the notebook's own words follow it).
+    """
+    words = labels(language)
     lines = markdown.split("\n")
     cells = []
     if page_url:
-        cells.append(v4.new_markdown_cell(f"*From the lesson [{title}]({page_url}) of PyTorch from Zero to Mastery. "
-                                          "Every code cell is a whole program: run them in any order.*"))
-    cells.append(setup_cell(blocks, outcomes))
+        cells.append(v4.new_markdown_cell(words["nb_from"].format(title=title, url=page_url)))
+    cells.append(setup_cell(blocks, outcomes, language))
     position = 0
     for block in sorted(blocks, key=lambda b: b.line):
-        text = _prose(lines[position: block.line - 1])
+        text = _prose(lines[position: block.line - 1], admonition_titles)
         if text:
             cells.append(v4.new_markdown_cell(text))
         position = block.end_line
         outcome = outcomes.get(block)
         code = block.code.rstrip("\n")
         if block.skip_reason:
-            cells.append(v4.new_markdown_cell(f"Not executed when the site was built: {block.skip_reason}."))
+            cells.append(v4.new_markdown_cell(words["nb_not_run"].format(
+                reason=not_run_reason(block.skip_reason, language))))
             cells.append(v4.new_code_cell(code))
         elif "__file__" in code:
             name = block.include.rsplit("/", 1)[-1]
@@ -150,9 +161,11 @@ def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str
             cells.append(v4.new_code_cell(f"!python {name}", outputs=_outputs(outcome)))
         else:
             cells.append(v4.new_code_cell(code, outputs=_outputs(outcome)))
-    text = _prose(lines[position:])
+    text = _prose(lines[position:], admonition_titles)
     if text:
         cells.append(v4.new_markdown_cell(text))
+    for number, cell in enumerate(cells):  # stable ids (nbformat's are random): the same page, the same file
+        cell["id"] = f"cell-{number}"
     notebook = v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .collect import Block
+from .labels import labels, not_run_reason
 from .session import Outcome
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -71,11 +72,12 @@ def _memory(size: int) -> str:
     return f"{size / (1 << 30):.1f} GB" if size >= 100 << 20 else f"{size / (1 << 20):.0f} MB"
 
 
-def run_summary(result) -> str:
+def run_summary(result, language: str = "en") -> str:
     """ "ran in 13.4 s · 1.2 GB peak" """
-    text = f"ran in {_duration(result.duration)}"
+    words = labels(language)
+    text = words["ran"].format(duration=_duration(result.duration))
     if result.peak_memory:
-        text += f" · {_memory(result.peak_memory)} peak"
+        text += words["peak"].format(memory=_memory(result.peak_memory))
     return text
 
 
@@ -101,15 +103,17 @@ def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]
     return {d: v for d, v in sorted(distributions.items()) if d in wanted}
 
 
-def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], str]) -> str:
+def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], str], language: str = "en") -> str:
     """The box shown under a block: its output and figures, why it did not run, or its traceback."""
+    words = labels(language)
     if outcome.status == "inline":
         return ""
     if outcome.status == "not-run":
+        reason = not_run_reason(outcome.reason, language)
         return (
             '<div class="admonition snippet-not-run">'
-            f'<p class="admonition-title">Not executed here: {html.escape(outcome.reason)}</p>'
-            "<p>This block is shown for reference; it is not run when the site is built.</p></div>"
+            f'<p class="admonition-title">{html.escape(words["not_run"].format(reason=reason))}</p>'
+            f"<p>{html.escape(words['not_run_body'])}</p></div>"
         )
     result = outcome.result
     text = clean_output(result.output)
@@ -118,34 +122,37 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
         parts.append(f"<pre><code>{html.escape(text)}</code></pre>")
     for number, figure in enumerate(result.figures, 1):
         title = result.figure_titles[number - 1] if number <= len(result.figure_titles) else ""
-        alt = f"{title} (figure {number} made by {block.include})" if title else f"Figure {number} made by {block.include}"
+        alt = (words["figure_alt_titled"] if title else words["figure_alt"]).format(
+            title=title, number=number, include=block.include)
         parts.append(
             f'<figure class="snippet-figure"><img src="{html.escape(figure_url(figure))}" '
             f'alt="{html.escape(alt)}" loading="lazy"></figure>'
         )
     if not parts:
-        parts.append('<p class="snippet-silent">(no output)</p>')
+        parts.append(f'<p class="snippet-silent">{html.escape(words["no_output"])}</p>')
     if outcome.status == "failed":
         failure = result.failure
         return (
             '<details class="snippet-output failure" open>'
-            f'<summary>Failed: {html.escape(failure.message)}</summary>'
+            f'<summary>{html.escape(words["failed"].format(message=failure.message))}</summary>'
             f"{''.join(parts)}</details>"
         )
     env = result.environment
     libraries = direct_libraries(block.code, result.distributions)
     versions = [f"Python {env.get('python')}"] + [f"{name} {version}" for name, version in libraries.items()]
-    parts.append(f'<p class="snippet-versions">Produced with {html.escape(", ".join(versions))} on '
-                 f'{html.escape(env.get("device", "?").upper())}</p>')
+    produced = words["produced"].format(versions=", ".join(versions), device=env.get("device", "?").upper())
+    parts.append(f'<p class="snippet-versions">{html.escape(produced)}</p>')
     return (
         f'<details class="snippet-output" open data-snippet="{html.escape(block.include)}">'
-        f'<summary>Output <span class="snippet-stamp">{html.escape(run_summary(result))}</span></summary>'
+        f'<summary>{html.escape(words["output"])} '
+        f'<span class="snippet-stamp">{html.escape(run_summary(result, language))}</span></summary>'
         f"{''.join(parts)}</details>"
     )
 
 
-def page_stamp_html(shown: list[tuple[Block, Outcome]]) -> str:
+def page_stamp_html(shown: list[tuple[Block, Outcome]], language: str = "en") -> str:
     """Where a page's outputs came from: versions, device and date of the runs that made them."""
+    words = labels(language)
     ran = [(b, o.result) for b, o in shown if o.result is not None and o.status == "ok"]
     not_run = sum(o.status == "not-run" for _, o in shown)
     if not ran and not not_run:
@@ -154,21 +161,24 @@ def page_stamp_html(shown: list[tuple[Block, Outcome]]) -> str:
     for env in sorted({tuple(sorted(r.environment.items())) for _, r in ran}):
         env = dict(env)
         device = "CUDA " + env.get("device_name", "") if env.get("device") == "cuda" else "CPU"
-        parts.append(f"torch {env.get('torch')}, torchvision {env.get('torchvision')}, Python {env.get('python')} "
-                     f"on {device}")
-    text = "Verified with " + "; ".join(parts) if parts else "Nothing on this page was executed"
+        parts.append(words["on_device"].format(
+            versions=f"torch {env.get('torch')}, torchvision {env.get('torchvision')}, Python {env.get('python')}",
+            device=device))
+    text = words["verified"].format(environments="; ".join(parts)) if parts else words["nothing_ran"]
     others: dict[str, set[str]] = {}
     for block, result in ran:
         for name, version in direct_libraries(block.code, result.distributions).items():
             if name not in ("torch", "torchvision"):
                 others.setdefault(name, set()).add(version)
     if others:
-        text += " (with " + ", ".join(f"{n} {'/'.join(sorted(v))}" for n, v in sorted(others.items())) + ")"
+        text += words["with_others"].format(
+            others=", ".join(f"{n} {'/'.join(sorted(v))}" for n, v in sorted(others.items())))
     dates = sorted(r.finished for _, r in ran if r.finished)
     if dates:
-        text += f", {dates[-1]}" if dates[0] == dates[-1] else f", {dates[0]} to {dates[-1]}"
-    counts = f"{len(ran)} code block{'s' * (len(ran) != 1)} executed"
+        span = dates[-1] if dates[0] == dates[-1] else words["date_span"].format(first=dates[0], last=dates[-1])
+        text += words["date_sep"] + span
+    counts = words["executed"].format(count=len(ran), plural="s" * (len(ran) != 1))
     if not_run:
-        counts += f", {not_run} not executed here"
-    return (f'<p class="verified-stamp" title="Every code block on this page was run when the site was built">'
+        counts += words["not_run_count"].format(count=not_run)
+    return (f'<p class="verified-stamp" title="{html.escape(words["stamp_title"])}">'
             f'<span class="verified-stamp__check">&#10003;</span> {html.escape(text)} · {counts}</p>')

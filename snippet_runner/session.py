@@ -49,6 +49,7 @@ class Session:
         self.progress = progress
         self.display_root = display_root
         self.stats = Stats()
+        self._ran: dict[str, Result] = {}  # cache key -> result executed by this session (even when fresh)
         self._scratch = Path(tempfile.mkdtemp(prefix="snippet-results-"))
 
     @property
@@ -83,7 +84,11 @@ class Session:
         return snippet.name
 
     def run(self, blocks: list[Block]) -> dict[Block, Outcome]:
-        """Outcomes for the given blocks (keyed by the block itself); misses run in parallel."""
+        """Outcomes for the given blocks (keyed by the block itself); misses run in parallel.
+
+        A snippet runs at most once per session: another block showing it later (the same page in
+        another language) gets the result this session produced, even when the session ignores
+        the cache (``fresh``)."""
         outcomes: dict[Block, Outcome] = {}
         pending: dict[str, list[Block]] = {}  # cache key -> blocks showing that snippet
         for block in blocks:
@@ -92,7 +97,9 @@ class Session:
             elif reason := self.not_run_reason(block):
                 outcomes[block] = Outcome("not-run", reason=reason)
             else:
-                cached = self.lookup(block).result if self.read_cache else None
+                cached = self._ran.get(self.key(block))
+                if cached is None and self.read_cache:
+                    cached = self.lookup(block).result
                 if cached is not None:
                     outcomes[block] = Outcome("ok", cached, cached=True)
                 else:
@@ -106,6 +113,7 @@ class Session:
         for key, task, result in zip(keys, tasks, results):
             if result.ok:
                 result = self.cache.put(key, result, task.display_name)
+                self._ran[key] = result
             self.stats.seconds += result.duration
             for block in pending[key]:
                 outcomes[block] = Outcome("ok" if result.ok else "failed", result)
