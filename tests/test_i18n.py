@@ -128,6 +128,41 @@ def test_the_shape_check_sees_a_missing_block_a_section_and_an_untranslated_page
     assert any("missing" in p for p in shape_problems(english, unmarked))
 
 
+CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+def broken_lines(text: str) -> list[int]:
+    """Lines of prose that end with a Chinese character while the next line goes on with one.
+
+    Browsers (Chrome) show such a line break as a space in the middle of a sentence; a Chinese
+    paragraph is written on one line."""
+    lines, out, inside = text.split("\n"), [], False
+    for number, (line, following) in enumerate(zip(lines, lines[1:] + [""]), 1):
+        if FENCE.match(line):
+            inside = not inside
+            continue
+        next_text = following.strip()
+        if (not inside and re.search(CJK + "$", line) and re.match(CJK, next_text)
+                and not re.match(r"^([-*+]|\d+\.)\s|^[#|<>]|^!!!|^\?\?\?", next_text)):
+            out.append(number)
+    return out
+
+
+@pytest.mark.parametrize("english", ENGLISH, ids=IDS)
+def test_chinese_paragraphs_are_not_broken_between_two_characters(english):
+    chinese = translations.translation_path(english)
+    if not chinese.exists():
+        pytest.fail(f"no {chinese.relative_to(ROOT)}")
+    lines = broken_lines(chinese.read_text(encoding="utf-8"))
+    assert not lines, f"{chinese.relative_to(ROOT)}: a line break between two Chinese characters at lines {lines}"
+
+
+def test_the_line_break_check():
+    assert broken_lines("张量是\n多维数组。\n") == [1]
+    assert broken_lines("张量是多维数组。\n- 列表\n\n```text\n代码\n注释\n```\n") == []
+    assert broken_lines("使用\n`torch.cat`。\n") == []
+
+
 # -- which English version each Chinese page was translated from -----------------------------------
 
 def test_every_chinese_page_is_up_to_date_with_its_english_page():
