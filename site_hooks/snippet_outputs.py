@@ -57,8 +57,6 @@ def on_config(config):
     on_shutdown()
     site = Site.from_config(config)
     _state.clear()
-    if "mkdocs-jupyter" in config.plugins:  # its rendered-notebook cache next to ours
-        config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(site.cache_dir.parent / "mkdocs-jupyter")
     _state.update(config=config, site=site, pages={}, outcomes={}, notebooks={}, previews={}, sources=tempfile.TemporaryDirectory(
         prefix="page-notebooks-"), session=site.session(
         device=os.environ.get("SNIPPETS_DEVICE", "auto"), fresh=os.environ.get("SNIPPETS_FRESH", "") not in ("", "0"),
@@ -79,6 +77,10 @@ def on_files(files, config):
     """Collect every page's blocks once and run (or fetch) every snippet, before any page renders."""
     site: Site = _state["site"]
     _state.update(pages={}, notebooks={}, previews={}, outcomes={}, language=_language(config))
+    if "mkdocs-jupyter" in config.plugins:  # its rendered-notebook cache next to ours, one folder per language:
+        # it evicts, after each build, what that build did not use; the languages must not evict each other's
+        config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(site.cache_dir.parent / "mkdocs-jupyter" /
+                                                                   _state["language"][0])
     before = dataclasses.replace(_state["session"].stats)
     every = []
     for file in files.documentation_pages():

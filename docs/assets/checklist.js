@@ -3,13 +3,27 @@
  * Ticks are stored in localStorage under one key, as {itemId: true}. Item ids come from the
  * data-checklist-id attribute of the first link in each task-list item (falling back to a slug of
  * the item text), so reordering or regrouping items keeps saved progress.
- * Material's instant navigation swaps pages without a reload; document$ emits on every page load,
- * so we (re)bind there and do nothing on pages without a .checklist.
+ * The English and the Chinese checklist share those ids, so progress is shared between the
+ * languages; the widget's own words follow the page's language (<html lang>).
+ * document$ (Material) emits on every page load, so we (re)bind there and do nothing on pages
+ * without a .checklist.
  */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "pytorch-z2m-checklist-v1";
+
+  var WORDS = {
+    en: { progress: " progress", overall: "Overall", overallLabel: "Overall progress", reset: "Reset",
+          resetTitle: "Untick every item on this checklist", confirm: "Untick all checklist items?" },
+    zh: { progress: "进度", overall: "总进度", overallLabel: "总进度", reset: "重置",
+          resetTitle: "取消勾选清单上的所有项目", confirm: "确定取消勾选所有清单项目吗？" }
+  };
+
+  function words() {
+    var lang = (document.documentElement.getAttribute("lang") || "en").toLowerCase().split(/[-_]/)[0];
+    return WORDS[lang] || WORDS.en;
+  }
 
   function load() {
     try {
@@ -63,13 +77,14 @@
     root.setAttribute("data-checklist-bound", "true");
 
     var state = load();
+    var text = words();
     var groups = [];
     var allBoxes = [];
 
     Array.prototype.forEach.call(root.querySelectorAll(".checklist-group"), function (groupElement) {
       var heading = groupElement.querySelector("h2, h3");
       var name = heading ? heading.textContent.replace(/¶/g, "").trim() : "group";
-      var progress = makeProgress(name + " progress");
+      var progress = makeProgress(name + text.progress);
       if (heading) heading.insertAdjacentElement("afterend", progress.element);
       else groupElement.insertBefore(progress.element, groupElement.firstChild);
 
@@ -89,18 +104,18 @@
       groups.push({ boxes: boxes, progress: progress });
     });
 
-    var overall = makeProgress("Overall progress");
+    var overall = makeProgress(text.overallLabel);
     overall.element.classList.add("checklist-progress--overall");
     var title = document.createElement("span");
     title.className = "checklist-progress__title";
-    title.textContent = "Overall";
+    title.textContent = text.overall;
     overall.element.insertBefore(title, overall.bar);
 
     var reset = document.createElement("button");
     reset.type = "button";
     reset.className = "md-button checklist-reset";
-    reset.textContent = "Reset";
-    reset.title = "Untick every item on this checklist";
+    reset.textContent = text.reset;
+    reset.title = text.resetTitle;
     overall.element.appendChild(reset);
     root.insertBefore(overall.element, root.firstChild);
 
@@ -127,7 +142,7 @@
     });
 
     reset.addEventListener("click", function () {
-      if (!window.confirm("Untick all checklist items?")) return;
+      if (!window.confirm(text.confirm)) return;
       save({});
       allBoxes.forEach(function (box) {
         box.checked = false;
@@ -144,7 +159,7 @@
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);   /* every page load, including instant navigation */
+    window.document$.subscribe(init);   /* every page load */
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
