@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.project import ROOT, blocks, config
+from tests.project import ROOT, blocks
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -65,17 +65,6 @@ def page(browser, site_url, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
     page = context.new_page()
-    # Material navigates instantly (fetches the next page and swaps it in, no page load) only to
-    # addresses listed in sitemap.xml, which names the deployed site (site_url). Served here on another
-    # host, port and path, the sitemap is rewritten to this server's addresses, as the deployed site's
-    # sitemap matches its own: so clicks between pages here go through instant navigation too.
-    deployed = config().site_url
-
-    def local_sitemap(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=response.text().replace(deployed, site_url))
-
-    page.route("**/sitemap.xml", local_sitemap)
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
@@ -125,7 +114,10 @@ def first_search_result(page, query: str) -> str:
     result = page.locator(".md-search-result__item a").first
     for _ in range(6):
         search.fill("")
-        search.press_sequentially(query)
+        if query.isascii():
+            search.press_sequentially(query)
+        else:  # Chinese arrives whole, as an input method commits it
+            search.fill(query)
         try:
             result.wait_for(timeout=10000)
             break
@@ -157,7 +149,7 @@ def test_checklist_ticks_persist_after_reload(page, site_url):
     page.reload(wait_until="networkidle")
     boxes = page.locator("article input[type=checkbox]")
     assert boxes.nth(0).is_checked() and boxes.nth(5).is_checked() and not boxes.nth(1).is_checked()
-    # and through Material's instant navigation, away and back
+    # and after going away and coming back through a link
     page.goto(site_url, wait_until="networkidle")
     page.locator("a[href$='checklist/']").first.click()
     page.wait_for_url("**/checklist/")
@@ -229,14 +221,11 @@ def test_home_diagram_is_drawn_offline(page, site_url):
     assert page.problems == []
 
 
-def test_diagram_follows_dark_mode_and_instant_navigation(page, site_url):
+def test_diagram_follows_dark_mode_after_navigation(page, site_url):
     page.goto(site_url + "stage-5/", wait_until="networkidle")
-    # Material's instant navigation: the home page is fetched and swapped in without a page load
-    page.evaluate("window.__same_document = true")
     page.locator(".md-header a.md-logo, a.md-header__button.md-logo").first.click()
     page.wait_for_url(site_url)
     _wait_for_diagrams(page)
-    assert page.evaluate("window.__same_document === true"), "the click reloaded the page"
     light = _mermaid_diagrams(page)
     assert light[0]["svgs"] == 1 and "Stage 3" in light[0]["text"], light
 
@@ -260,12 +249,9 @@ def test_a_project_page_through_the_grouped_nav(page, site_url):
     sidebar = page.locator("nav.md-nav--primary")
     for label in ("5.1 Computer vision", "Object detection", "5.2 Natural language processing", "A small GPT"):
         assert sidebar.get_by_text(label, exact=True).first.is_visible(), label
-    page.evaluate("window.__same_document = true")
     sidebar.get_by_role("link", name="Named-entity recognition", exact=True).click()
     page.wait_for_url("**/stage-5/ner/")
-    # Instant navigation swaps the content after the URL changes: wait for the new title.
     page.locator("h1", has_text="Named-entity recognition").first.wait_for()
-    assert page.evaluate("window.__same_document === true"), "the click reloaded the page"
 
     # its first executed block: the copy button copies the whole file, the output box shows its run
     code = page.locator("div.highlight", has=page.locator("span.filename", has_text=block.snippet.name)).first
@@ -276,3 +262,122 @@ def test_a_project_page_through_the_grouped_nav(page, site_url):
     output = page.locator(f"details.snippet-output[data-snippet='{block.include}']")
     assert output.is_visible() and output.locator("pre, code").first.inner_text().strip()
     assert page.problems == []
+
+
+# -- the Chinese edition ----------------------------------------------------------------------------
+
+def _switch_language(page, name: str) -> None:
+    """Use Material's language selector in the header (a hover menu of links)."""
+    page.locator(".md-header .md-select").first.hover()
+    page.locator(".md-select__link", has_text=name).first.click()
+
+
+def test_language_switcher_keeps_the_reader_on_the_same_page(page, site_url):
+    page.goto(site_url + "stage-2/autograd/", wait_until="networkidle")
+    _switch_language(page, "中文")
+    page.wait_for_url("**/zh/stage-2/autograd/")
+    assert page.locator("html").get_attribute("lang").startswith("zh")
+    assert "2.1 自动微分" in page.locator("h1").first.inner_text()
+    assert page.locator("nav.md-nav--primary").get_by_text("2.3 优化器与学习率调度").first.is_visible()
+    _switch_language(page, "English")
+    page.wait_for_url("**/stage-2/autograd/")
+    assert "/zh/" not in page.url and "Autograd" in page.locator("h1").first.inner_text()
+    assert page.problems == []
+
+
+def _nav_tree(page) -> list:
+    """The primary nav as nested [href, [children]] (labels left out: they differ by language)."""
+    return page.evaluate("""() => {
+        const walk = list => Array.from(list ? list.children : []).filter(li => li.matches('li.md-nav__item'))
+            .map(li => { const a = li.querySelector(':scope > a, :scope > div > a, :scope > label');
+                         return [a && a.getAttribute('href') ? new URL(a.href).pathname : null,
+                                 walk(li.querySelector(':scope > nav > ul'))]; });
+        return walk(document.querySelector('nav.md-nav--primary > ul'));
+    }""")
+
+
+def test_both_languages_have_the_same_nav(page, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    english = _nav_tree(page)
+    english_labels = page.locator("nav.md-nav--primary").text_content()
+    page.goto(site_url + "zh/", wait_until="networkidle")
+    chinese = _nav_tree(page)
+    chinese_labels = page.locator("nav.md-nav--primary").text_content()
+    root = urlparse(site_url).path
+
+    def without_language(tree):
+        return [[href.replace(root + "zh/", root, 1) if href else None, without_language(kids)] for href, kids in tree]
+
+    assert len(english) >= 6 and without_language(chinese) == english
+    assert "阶段 1 · 基础入门" in chinese_labels and "Stage 1 · Basics" in english_labels
+    assert "Stage" not in chinese_labels
+
+
+@pytest.mark.parametrize("query, lesson", [("张量", "zh/stage-1/"), ("反向传播", "zh/stage-2/autograd/"),
+                                           ("迁移学习", "zh/stage-4/transfer-learning/")])
+def test_chinese_search_finds_the_lesson(page, site_url, query, lesson):
+    page.goto(site_url + "zh/", wait_until="networkidle")
+    first_search_result(page, query)
+    results = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
+    assert any(lesson in (href or "") for href in results[:5]), (query, results[:8])
+
+
+def test_chinese_pages_speak_chinese_around_the_verified_output(page, site_url):
+    page.goto(site_url + "zh/stage-1/tensors/", wait_until="networkidle")
+    output = page.locator('details.snippet-output[data-snippet="stage1/tensors_creation.py"]')
+    assert output.locator("summary").inner_text().startswith("输出")
+    assert "from a list:" in output.inner_text()  # the same verified output as the English page
+    assert page.locator(".verified-stamp").inner_text().strip().startswith("✓ 已验证：torch")
+    buttons = page.locator(".notebook-links a").all_inner_texts()
+    assert buttons[:2] == ["下载 Notebook", "预览 Notebook"], buttons
+    figure = page.locator(".snippet-figure img").first
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=figure.element_handle())
+    assert "生成的图" in figure.get_attribute("alt")
+    not_run = next(b for b in blocks() if b.page.endswith(".zh.md") and b.skip_reason)
+    page.goto(site_url + "zh/" + not_run.page.removesuffix(".zh.md").removesuffix("index") + "/", wait_until="networkidle")
+    assert page.locator(".snippet-not-run .admonition-title").first.inner_text().startswith("未在此执行：")
+    assert page.problems == []
+
+
+def test_checklist_progress_is_shared_between_the_languages(page, site_url):
+    page.goto(site_url + "checklist/", wait_until="networkidle")
+    boxes = page.locator("article input[type=checkbox]")
+    for index in (2, 7):
+        boxes.nth(index).evaluate("box => box.click()")
+    page.goto(site_url + "zh/checklist/", wait_until="networkidle")
+    boxes = page.locator("article input[type=checkbox]")
+    assert boxes.count() == 20
+    assert boxes.nth(2).is_checked() and boxes.nth(7).is_checked() and not boxes.nth(3).is_checked()
+    overall = page.locator(".checklist-progress--overall")
+    assert "总进度" in overall.inner_text() and "2 / 20" in overall.inner_text()
+    assert overall.locator("button").inner_text() == "重置"
+    boxes.nth(3).evaluate("box => box.click()")  # ticked in Chinese, seen in English
+    page.goto(site_url + "checklist/", wait_until="networkidle")
+    assert page.locator("article input[type=checkbox]").nth(3).is_checked()
+    assert "Overall" in page.locator(".checklist-progress--overall").inner_text()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("path", ["zh/", "zh/stage-1/tensors/", "zh/stage-3/rnn/", "zh/checklist/"])
+def test_chinese_pages_light_and_dark(browser, site_url, path, scheme):
+    """Screenshots of Chinese pages in both color schemes (test-artifacts/zh-*.png, looked at before a
+    release): they render without errors or requests leaving the page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000},
+                                  color_scheme="dark" if scheme == "slate" else "light")
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and r.url.split(":")[0] in ("http", "https") and problems.append(f"external request: {r.url}"))
+    page.goto(site_url + path, wait_until="networkidle")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == scheme
+    assert HAN_TITLE.search(page.locator("h1").first.inner_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = path.strip("/").replace("/", "-")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}.png"), full_page=False)
+    context.close()
+    assert problems == []
+
+
+HAN_TITLE = re.compile(r"[\u4e00-\u9fff]")

@@ -199,3 +199,81 @@ def test_notebook_previews_render_through_mkdocs_jupyter_out_of_search(tmp_path)
     index = json.loads((site / "site" / "search" / "search_index.json").read_text())
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "" in locations and not any(loc.startswith("notebooks/") for loc in locations), locations
+
+
+def two_language_site(tmp_path: Path, counter: Path) -> Path:
+    """A site in English and Chinese (mkdocs-static-i18n, as the real site): one page, one snippet that
+    appends to ``counter`` each time it runs, one block not executed here."""
+    english = PAGE.replace("# Lesson", "# Lesson\n\n    !!! note\n\n        An untitled note.")
+    chinese = (english.replace("# Lesson", "# 课程").replace("An untitled note.", "一条没有标题的注意。")
+               .replace("An annotation of the marked line", "标注所在行的说明")
+               .replace("needs network: downloads CIFAR-10", "需要网络：下载 CIFAR-10")
+               .replace('"Solution"', '"参考答案"'))
+    snippets = {**SNIPPETS, "good.py": SNIPPETS["good.py"] + f"    open({str(counter)!r}, 'a').write('ran\\n')\n"}
+    tmp_path.mkdir()
+    site = make_site(tmp_path, english, snippets)
+    (site / "docs" / "index.zh.md").write_text(textwrap.dedent(chinese))
+    config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
+    (site / "mkdocs.yml").write_text(config + textwrap.dedent("""
+        plugins:
+          - search
+          - i18n:
+              docs_structure: suffix
+              fallback_to_default: false
+              languages:
+                - {locale: en, name: English, default: true}
+                - {locale: zh, name: 中文, admonition_translations: {note: 注意}}
+          - mkdocs-jupyter:
+              include: ['*.ipynb']
+    """))
+    return site
+
+
+@pytest.mark.parametrize("fresh", ["", "1"], ids=["cold", "fresh"])
+def test_two_languages_run_each_snippet_once_and_speak_the_page_language(tmp_path, fresh):
+    """Snippets run once per build whatever the number of languages: the second language takes every
+    result from the first (also with SNIPPETS_FRESH=1, which ignores the cache on disk)."""
+    counter = tmp_path / "runs.txt"
+    site = two_language_site(tmp_path / "site", counter)
+    os.environ["SNIPPETS_FRESH"] = fresh
+    try:
+        result = build(site, "--strict")
+    finally:
+        del os.environ["SNIPPETS_FRESH"]
+    assert result.returncode == 0, result.stderr
+    assert counter.read_text() == "ran\n", "good.py ran more than once"
+    assert "snippets (en): 2 executed" in result.stderr and "snippets (zh): 0 executed" in result.stderr
+
+    english = (site / "site" / "index.html").read_text()
+    chinese = (site / "site" / "zh" / "index.html").read_text()
+    assert "hello &lt;world&gt; &amp; co" in english and "hello &lt;world&gt; &amp; co" in chinese
+    assert "<summary>Output" in english and "<summary>输出" in chinese and "<summary>Output" not in chinese
+    assert "Not executed here: needs network" in english and "未在此执行：需要网络：下载 CIFAR-10" in chinese
+    assert "Verified with torch" in english and "已验证：torch" in chinese and "已执行 2 个代码块，1 个未在此执行" in chinese
+    assert ">下载 Notebook</a>" in chinese and ">预览 Notebook</a>" in chinese
+    assert 'href="notebooks/index.ipynb" download' in chinese  # zh/notebooks/..., relative to /zh/
+    # the same figure file for both languages
+    figures = {re.search(r'snippet-figure"><img src="(?:\.\./)?([^"]+)"', html)[1] for html in (english, chinese)}
+    assert len(figures) == 1
+    # the untitled note gets its title in the page's language (mkdocs-static-i18n), outputs still placed
+    assert "注意" in chinese and "标注所在行的说明" in chinese
+
+    import nbformat
+
+    zh_notebook = nbformat.read(site / "site" / "zh" / "notebooks" / "index.ipynb", as_version=4)
+    prose = "".join(c.source for c in zh_notebook.cells if c.cell_type == "markdown")
+    assert "标注所在行的说明" in prose and "> **注意**" in prose and "来自《PyTorch 从零到精通》的课程 [课程](zh/)" in prose
+    assert "这里的 torch" in zh_notebook.cells[1].source  # the setup cell speaks Chinese too
+    en_notebook = nbformat.read(site / "site" / "notebooks" / "index.ipynb", as_version=4)
+    assert "标注所在行的说明" not in "".join(c.source for c in en_notebook.cells)
+    assert (site / "site" / "zh" / "notebooks" / "index.html").exists()  # the Chinese preview page
+
+
+def test_a_second_two_language_build_runs_nothing(tmp_path):
+    counter = tmp_path / "runs.txt"
+    site = two_language_site(tmp_path / "site", counter)
+    assert build(site, "--strict").returncode == 0
+    again = build(site, "--strict")
+    assert again.returncode == 0, again.stderr
+    assert "snippets (en): 0 executed" in again.stderr and "snippets (zh): 0 executed" in again.stderr
+    assert counter.read_text() == "ran\n"

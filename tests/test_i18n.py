@@ -216,3 +216,74 @@ def test_stale_command_names_the_changed_page_and_shows_the_english_diff(tmp_pat
     (docs / "stage-1" / "tensors.zh.md").unlink()
     missing = subprocess.run([*script, "stale"], capture_output=True, text=True)
     assert missing.returncode == 1 and "tensors.zh.md: missing" in missing.stdout
+
+
+# -- the site configuration: mkdocs-static-i18n and its known pitfalls ------------------------------
+
+def _i18n_options():
+    from tests.project import config
+
+    plugin = config().plugins["i18n"]
+    return config(), {lang.locale: lang for lang in plugin.config.languages}
+
+
+def _nav_labels(items):
+    for item in items:
+        if isinstance(item, dict):
+            for label, value in item.items():
+                yield label
+                if isinstance(value, list):
+                    yield from _nav_labels(value)
+        elif isinstance(item, list):
+            yield from _nav_labels(item)
+
+
+def test_every_nav_label_has_a_chinese_label():
+    config, languages = _i18n_options()
+    labels = set(_nav_labels(config.nav))
+    translations_ = languages["zh"].nav_translations or {}
+    assert not labels - set(translations_), f"nav labels without a Chinese label: {sorted(labels - set(translations_))}"
+    assert not set(translations_) - labels, f"Chinese labels for no nav entry: {sorted(set(translations_) - labels)}"
+    assert all(HAN.search(text) or re.fullmatch(r"[\w. ]+", text) for text in translations_.values())
+
+
+def test_english_is_the_default_at_the_root_and_chinese_under_zh():
+    _, languages = _i18n_options()
+    assert languages["en"].default and languages["en"].link == "/"
+    assert languages["zh"].link == "/zh/" and languages["zh"].build
+
+
+def test_no_instant_navigation_with_the_language_switcher():
+    """mkdocs-static-i18n: Material's navigation.instant does not work with its language switcher (the
+    plugin warns, so the strict build would fail): the site does without it."""
+    config, _ = _i18n_options()
+    assert "navigation.instant" not in config.theme["features"]
+
+
+def test_the_hook_sees_one_language_at_a_time_and_places_outputs_before_admonitions_are_translated():
+    """The hook's on_files runs after the i18n plugin's (which picks this language's files), and its
+    on_page_markdown before the plugin's (which rewrites untitled admonitions, moving nothing but
+    changing the text the hook collected)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hook", ROOT / "site_hooks" / "snippet_outputs.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    from mkdocs_static_i18n.plugin import I18n
+
+    assert hook.on_files.mkdocs_priority < I18n.on_files.mkdocs_priority
+    assert hook.on_page_markdown.mkdocs_priority > I18n.on_page_markdown.mkdocs_priority
+
+
+def test_both_languages_include_snippets_from_the_same_base_path():
+    """pymdownx.snippets resolves includes against its base_path (from the project root), not the page:
+    a Chinese page's includes are the English page's files."""
+    from tests.project import blocks
+
+    by_page = {}
+    for block in blocks():
+        if block.snippet is not None:
+            by_page.setdefault(block.page, []).append(block.snippet)
+    for page, snippets in by_page.items():
+        if not page.endswith(".zh.md"):
+            assert by_page.get(page.replace(".md", ".zh.md")) == snippets, page

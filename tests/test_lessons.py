@@ -18,12 +18,19 @@ import pytest
 from snippet_runner import reader
 from tests.project import ROOT, blocks, config, docs_dir
 
-LESSONS = sorted(p for p in docs_dir().glob("stage-*/*.md") if p.name != "index.md")
+LESSONS = sorted(p for p in docs_dir().glob("stage-*/*.md") if p.name != "index.md" and not p.name.endswith(".zh.md"))
 LESSON_IDS = [p.relative_to(docs_dir()).as_posix() for p in LESSONS]
+CHINESE_LESSONS = [p.with_name(f"{p.stem}.zh.md") for p in LESSONS]
 
-ROADMAP_LABEL = "*From the roadmap.*"
-SITE_LABEL = "*Added by this site.*"
-SOLUTION = re.compile(r'^\?\?\? success "Solution"\s*$')
+# The exercise section's words, per language (CONTRIBUTING.md: "The exercise section", "The Chinese edition").
+WORDS = {
+    "en": {"heading": "Exercises", "roadmap": "*From the roadmap.*", "site": "*Added by this site.*",
+           "solution": "Solution", "intro": "roadmap"},
+    "zh": {"heading": "练习", "roadmap": "*出自路线图。*", "site": "*本站补充。*", "solution": "参考答案",
+           "intro": "路线图"},
+}
+ROADMAP_LABEL, SITE_LABEL = WORDS["en"]["roadmap"], WORDS["en"]["site"]
+HEADING_ID = r"(?:[ \t]+\{#[\w-]+\})?"
 INCLUDE = re.compile(r"""^\s+-+8<-+\s+(["'])(?P<target>.+?)\1\s*$""")
 
 
@@ -70,8 +77,8 @@ def test_every_lesson_is_in_the_nav_under_its_number():
 # -- the exercise section (issue 10.4): the same shape on every lesson ------------------------------
 
 def _section(text: str, heading: str) -> str | None:
-    """The lines under a ``## `` heading, up to the next ``## `` heading."""
-    match = re.search(rf"^## {re.escape(heading)}[ \t]*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    """The lines under a ``## `` heading (``{#id}`` allowed), up to the next ``## `` heading."""
+    match = re.search(rf"^## {re.escape(heading)}{HEADING_ID}[ \t]*$(.*?)(?=^## |\Z)", text, re.M | re.S)
     return match[1] if match else None
 
 
@@ -79,38 +86,43 @@ def _first_paragraph(text: str) -> str:
     return " ".join(text.strip().split("\n\n")[0].split())
 
 
-def exercise_problems(text: str, first_line_of) -> list[str]:
+def exercise_problems(text: str, first_line_of, language: str = "en") -> list[str]:
     """What is wrong with a page's ``## Exercises`` section (an empty list: nothing).
 
-    ``first_line_of(include)`` gives the first line of an included snippet.
+    ``first_line_of(include)`` gives the first line of an included snippet; ``language`` picks
+    the section's words (a Chinese page: ``## 练习``, ``*出自路线图。*``...).
     """
-    exercises = _section(text, "Exercises")
+    words = WORDS[language]
+    heading, roadmap_label, site_label = words["heading"], words["roadmap"], words["site"]
+    solution = re.compile(rf'^\?\?\? success "{re.escape(words["solution"])}"\s*$')
+    exercises = _section(text, heading)
     if exercises is None:
-        return ["no '## Exercises' section"]
+        return [f"no '## {heading}' section"]
     problems = []
-    headings = re.findall(r"^## (.+)$", text, re.M)
-    if headings[-1].strip() != "Exercises":
-        problems.append(f"'## Exercises' is not the last section (then: {headings[headings.index('Exercises') + 1:]})")
+    headings = [re.sub(HEADING_ID + "$", "", h).strip() for h in re.findall(r"^## (.+)$", text, re.M)]
+    if headings[-1] != heading:
+        problems.append(f"'## {heading}' is not the last section (then: {headings[headings.index(heading) + 1:]})")
     intro, *parts = re.split(r"^### ", exercises, flags=re.M)
-    if "roadmap" not in intro:
+    if words["intro"] not in intro:
         problems.append("the intro does not say which exercises come from the roadmap and which were added")
     if len(parts) < 2:
         problems.append(f"{len(parts)} exercise(s); at least two")
     origins = []
     for number, part in enumerate(parts, 1):
         title, _, body = part.partition("\n")
-        name = f"exercise {title.strip()!r}"
+        title = re.sub(HEADING_ID + "$", "", title.strip())
+        name = f"exercise {title!r}"
         if not title.startswith(f"{number}. "):
             problems.append(f"{name}: not numbered '{number}. '")
         first = _first_paragraph(body)
-        origin = "roadmap" if first.startswith(ROADMAP_LABEL) else "site" if first.startswith(SITE_LABEL) else None
+        origin = "roadmap" if first.startswith(roadmap_label) else "site" if first.startswith(site_label) else None
         if origin is None:
-            problems.append(f"{name}: its text does not start with {ROADMAP_LABEL} or {SITE_LABEL}")
+            problems.append(f"{name}: its text does not start with {roadmap_label} or {site_label}")
         origins.append(origin)
         lines = body.split("\n")
-        opening = next((i for i, line in enumerate(lines) if SOLUTION.match(line)), None)
+        opening = next((i for i, line in enumerate(lines) if solution.match(line)), None)
         if opening is None:
-            problems.append(f'{name}: no collapsed solution (??? success "Solution")')
+            problems.append(f'{name}: no collapsed solution (??? success "{words["solution"]}")')
             continue
         includes = [m["target"] for line in lines[opening + 1:] if (m := INCLUDE.match(line))]
         if not includes:
@@ -135,6 +147,14 @@ def _snippet_first_line(include: str) -> str:
 @pytest.mark.parametrize("path", LESSONS, ids=LESSON_IDS)
 def test_lesson_ends_with_the_exercise_section(path):
     problems = exercise_problems(path.read_text(encoding="utf-8"), _snippet_first_line)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", CHINESE_LESSONS, ids=[i.replace(".md", ".zh.md") for i in LESSON_IDS])
+def test_chinese_lesson_ends_with_the_exercise_section(path):
+    if not path.exists():
+        pytest.fail(f"no {path.relative_to(ROOT)}")
+    problems = exercise_problems(path.read_text(encoding="utf-8"), _snippet_first_line, "zh")
     assert not problems, "\n".join(problems)
 
 
@@ -187,6 +207,16 @@ def test_the_exercise_check_accepts_the_template():
 def test_the_exercise_check_names_what_is_wrong(change, complaint):
     problems = exercise_problems(change(GOOD_SECTION), FIRST_LINES.get)
     assert any(complaint in p for p in problems), problems
+
+
+def test_the_exercise_check_reads_the_chinese_template():
+    chinese = (GOOD_SECTION.replace("## Exercises", "## 练习 {#exercises}").replace("roadmap's homework", "路线图的作业")
+               .replace("*From the roadmap.*", "*出自路线图。*").replace("*Added by this site.*", "*本站补充。*")
+               .replace('"Solution"', '"参考答案"').replace("### 2. Our own", "### 2. 本站的 {#2-our-own}"))
+    assert exercise_problems(chinese, FIRST_LINES.get, "zh") == []
+    assert any("does not start with" in p for p in
+               exercise_problems(chinese.replace("*本站补充。*", "*Added by this site.*"), FIRST_LINES.get, "zh"))
+    assert exercise_problems(chinese, FIRST_LINES.get) == ["no '## Exercises' section"]
 
 
 def test_the_exercise_check_wants_the_roadmap_first():

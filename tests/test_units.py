@@ -106,3 +106,50 @@ def test_figure_alt_text_is_its_title():
     outcome.result.figure_titles = ["Loss per epoch", ""]
     html = outcome_html(make_block(), outcome, lambda f: f.name)
     assert 'alt="Loss per epoch (figure 1 made by a.py)"' in html and 'alt="Figure 2 made by a.py"' in html
+
+
+# -- the page's language (the Chinese edition) ------------------------------------------------------
+
+def test_stamp_and_output_box_in_chinese():
+    code = "import numpy\nimport torch\n"
+    shown = [(make_block(code), ok(date="2026-11-28", distributions={"torch": "2.14.1", "numpy": "2.3.4"})),
+             (make_block(), ok(date="2026-11-29")), (make_block(), Outcome("not-run", reason="需要网络"))]
+    stamp = page_stamp_html(shown, "zh")
+    assert "已验证：torch 2.14.1, torchvision 0.29.1, Python 3.11.7，设备 CPU（另用到 numpy 2.3.4）" in stamp
+    assert "，2026-11-28 至 2026-11-29" in stamp and "已执行 2 个代码块，1 个未在此执行" in stamp
+    assert "Verified" not in stamp and "executed" not in stamp
+    box = outcome_html(make_block(code), shown[0][1], lambda f: str(f), "zh")
+    assert "<summary>输出 " in box and "运行用时" in box and "运行环境：Python 3.11.7, numpy 2.3.4, torch 2.14.1，设备 CPU" in box
+
+
+def test_not_executed_reasons_in_the_page_language():
+    from snippet_runner.labels import not_run_reason
+
+    # the runner's own words are translated; a reason written on the page is shown as written
+    assert not_run_reason("needs a CUDA GPU (no CUDA GPU here)", "zh") == "需要 CUDA GPU（此处没有 CUDA GPU）"
+    assert not_run_reason("FSDP 需要多块 GPU (no CUDA GPU here)", "zh") == "FSDP 需要多块 GPU（此处没有 CUDA GPU）"
+    assert not_run_reason("needs network", "zh") == "needs network"
+    assert not_run_reason("needs a CUDA GPU (no CUDA GPU here)", "en") == "needs a CUDA GPU (no CUDA GPU here)"
+    box = outcome_html(make_block(), Outcome("not-run", reason="marked skip"), str, "zh")
+    assert "未在此执行：标记为跳过" in box and "此代码块仅供参考" in box
+
+
+def test_every_language_has_every_label():
+    from snippet_runner.labels import LABELS, labels
+
+    assert all(set(words) == set(LABELS["en"]) for words in LABELS.values())
+    assert labels("zh_CN") is LABELS["zh"] and labels("zh-Hans") is LABELS["zh"] and labels("fr") is LABELS["en"]
+
+
+def test_notebook_prose_drops_heading_ids_and_translates_untitled_admonitions():
+    from snippet_runner.notebook import _prose
+
+    text = _prose(["## 1.2.1 创建张量 {#121-creating-tensors}", "", "!!! note", "    一条注意。"], {"note": "注意"})
+    assert text.startswith("## 1.2.1 创建张量\n") and "> **注意**" in text and "{#" not in text
+
+
+def test_notebook_cell_ids_are_stable():
+    from snippet_runner.notebook import page_notebook
+
+    one, two = (page_notebook("# T\n\ntext\n", [], {}, "T") for _ in range(2))
+    assert [c.id for c in one.cells] == [c.id for c in two.cells] == ["cell-0", "cell-1"]
