@@ -27,6 +27,7 @@ import dataclasses
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -46,7 +47,7 @@ log = logging.getLogger("mkdocs.hooks.snippet_outputs")
 OUTPUT_DIR = "_snippet_outputs"
 NOTEBOOK_DIR = "notebooks"
 TOKEN = "SNIPPETOUTPUT{:04d}X"
-TOKEN_HTML = re.compile(r"(?:<p>)?SNIPPETOUTPUT(\d{4})X(?:</p>)?")
+TOKEN_HTML = re.compile(r"SNIPPETOUTPUT(\d{4})X")  # literal first: a quick scan of long pages
 
 _state: dict = {}
 
@@ -124,10 +125,10 @@ def _add_notebook(file, markdown: str, blocks, files, config) -> None:
     notebook = page_notebook(markdown, blocks, _state["outcomes"], title, (config.site_url or "") + file.url,
                              language=language, admonition_titles=admonitions)
     uri = _notebook_uri(file)
-    _state["notebooks"][file.src_uri] = (uri, notebook)
+    _state["notebooks"][file.src_uri] = (uri, notebook)  # the download is a copy of the preview's source
     source = Path(_state["sources"].name, uri)
     source.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, source)
+    source.write_text(nbformat.v4.writes(notebook), encoding="utf-8")  # page_notebook validated it
     # A file with a real source folder (not File.generated): mkdocs-jupyter reads it from there. Its
     # own on_files has run already (before the i18n plugin's, before this one): it wraps this file now.
     preview = File(uri, src_dir=_state["sources"].name, dest_dir=config.site_dir,
@@ -166,6 +167,7 @@ def on_page_content(html, page, config, files):
                                 page.url)
 
     language = _state["language"][0]
+    html = re.sub(r"<p>(SNIPPETOUTPUT\d{4}X)</p>", r"\1", html) if "<p>SNIPPETOUTPUT" in html else html
     html = TOKEN_HTML.sub(lambda m: outcome_html(blocks[int(m[1])], outcomes[blocks[int(m[1])]], figure_url,
                                                  language), html)
     # The page's "verified with" stamp goes right under its title, with the notebook buttons.
@@ -197,10 +199,10 @@ def _notebook_links(page, config) -> str:
 
 
 def on_post_build(config):
-    for uri, notebook in _state["notebooks"].values():  # the downloads, beside the preview pages
+    for uri, _ in _state["notebooks"].values():  # the downloads, beside the preview pages
         target = Path(config.site_dir, uri)
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, target)
+        shutil.copyfile(Path(_state["sources"].name, uri), target)
 
 
 def on_shutdown():

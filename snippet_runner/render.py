@@ -89,17 +89,22 @@ def _distributions_of_modules() -> dict[str, list[str]]:
             for top, dists in metadata.packages_distributions().items()}
 
 
-def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]:
-    """Of the distributions a run used, those the snippet's own code imports (torch, onnxruntime, ...)."""
+@functools.lru_cache(maxsize=1024)  # a snippet is shown under its block and counted in its page's stamp
+def _imported_names(code: str) -> frozenset[str]:
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return {}
+        return frozenset()
     names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     names |= {node.module.split(".")[0] for node in ast.walk(tree)
               if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+    return frozenset(names)
+
+
+def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]:
+    """Of the distributions a run used, those the snippet's own code imports (torch, onnxruntime, ...)."""
     mapping = _distributions_of_modules()
-    wanted = {d for name in names for d in mapping.get(name, ())}
+    wanted = {d for name in _imported_names(code) for d in mapping.get(name, ())}
     return {d: v for d, v in sorted(distributions.items()) if d in wanted}
 
 
