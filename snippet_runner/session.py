@@ -49,7 +49,7 @@ class Session:
         self.progress = progress
         self.display_root = display_root
         self.stats = Stats()
-        self._ran: dict[str, Result] = {}  # cache key -> result executed by this session (even when fresh)
+        self._ran: dict[str, Result] = {}  # cache key -> result this session executed (what a fresh session reuses)
         self._scratch = Path(tempfile.mkdtemp(prefix="snippet-results-"))
 
     @property
@@ -97,9 +97,8 @@ class Session:
             elif reason := self.not_run_reason(block):
                 outcomes[block] = Outcome("not-run", reason=reason)
             else:
-                cached = self._ran.get(self.key(block))
-                if cached is None and self.read_cache:
-                    cached = self.lookup(block).result
+                # The cache on disk, validated; a fresh session (which ignores it) still reuses what it ran itself.
+                cached = self.lookup(block).result if self.read_cache else self._ran.get(self.key(block))
                 if cached is not None:
                     outcomes[block] = Outcome("ok", cached, cached=True)
                 else:

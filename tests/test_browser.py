@@ -381,3 +381,12 @@ def test_chinese_pages_light_and_dark(browser, site_url, path, scheme):
 
 
 HAN_TITLE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("path", ["stage-3/rnn/", "zh/stage-3/rnn/"])
+def test_math_is_typeset_by_the_sites_own_katex(page, site_url, path):
+    page.goto(site_url + path, wait_until="networkidle")
+    page.locator(".arithmatex .katex").first.wait_for(timeout=10000)
+    text = page.locator("article").inner_text()
+    assert "\\(" not in text and "\\tanh" not in text  # no raw LaTeX left for the reader
+    assert page.problems == []  # KaTeX and its fonts came from this site
