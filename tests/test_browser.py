@@ -116,8 +116,9 @@ def first_search_result(page, query: str) -> str:
         search.fill("")
         if query.isascii():
             search.press_sequentially(query)
-        else:  # Chinese arrives whole, as an input method commits it
+        else:  # Chinese arrives whole, as an input method commits it; Material reads the query on key up
             search.fill(query)
+            search.press("End")
         try:
             result.wait_for(timeout=10000)
             break
