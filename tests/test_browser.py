@@ -72,7 +72,7 @@ def page(browser, site_url, request):
             and r.url.split(":")[0] in ("http", "https") and page.problems.append(f"external request: {r.url}"))
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=False)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name.replace('/', '-')}.png"), full_page=False)
     context.close()
 
 
