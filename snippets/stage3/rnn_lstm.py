@@ -89,7 +89,7 @@ def evaluate(model, data):
         return (model(x.to(device), lengths).argmax(1) == y.to(device)).float().mean().item()
 
 
-def fit(model, epochs=4, batch_size=64):
+def fit(model, epochs=3, batch_size=64):
     optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
     for epoch in range(epochs):
         model.train()
