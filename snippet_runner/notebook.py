@@ -13,9 +13,7 @@ produced with, and prints the torch version it runs next to the one the page was
 
 from __future__ import annotations
 
-import ast
 import base64
-import functools
 import re
 import sys
 
@@ -24,7 +22,7 @@ from nbformat import v4
 
 from .collect import Block
 from .labels import labels, not_run_reason
-from .render import clean_output
+from .render import _distributions_of_modules, clean_output, imported_names
 from .session import Outcome
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
@@ -79,22 +77,7 @@ def _outputs(outcome: Outcome | None) -> list:
 
 def imported_modules(code: str) -> set[str]:
     """Top-level names a snippet imports (not the standard library, not relative imports)."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    names |= {node.module.split(".")[0] for node in ast.walk(tree)
-              if isinstance(node, ast.ImportFrom) and node.module and not node.level}
-    return {name for name in names if name not in sys.stdlib_module_names}
-
-
-@functools.cache
-def _distributions() -> dict[str, list[str]]:
-    from importlib import metadata
-
-    return {top: sorted({re.sub(r"[-_.]+", "-", d).lower() for d in dists})
-            for top, dists in metadata.packages_distributions().items()}
+    return {name for name in imported_names(code) if name not in sys.stdlib_module_names}
 
 
 def packages_to_install(blocks: list[Block]) -> list[str]:
@@ -104,7 +87,7 @@ def packages_to_install(blocks: list[Block]) -> list[str]:
     wanted = set()
     for block in blocks:
         for name in imported_modules(block.code):
-            wanted.update(d for d in _distributions().get(name, [name]) if d not in COLAB_HAS)
+            wanted.update(d for d in _distributions_of_modules().get(name, [name]) if d not in COLAB_HAS)
     pinned = []
     for name in sorted(wanted):
         try:

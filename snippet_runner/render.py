@@ -90,7 +90,7 @@ def _distributions_of_modules() -> dict[str, list[str]]:
 
 
 @functools.lru_cache(maxsize=1024)  # a snippet is shown under its block and counted in its page's stamp
-def _imported_names(code: str) -> frozenset[str]:
+def imported_names(code: str) -> frozenset[str]:
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -104,7 +104,7 @@ def _imported_names(code: str) -> frozenset[str]:
 def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]:
     """Of the distributions a run used, those the snippet's own code imports (torch, onnxruntime, ...)."""
     mapping = _distributions_of_modules()
-    wanted = {d for name in _imported_names(code) for d in mapping.get(name, ())}
+    wanted = {d for name in imported_names(code) for d in mapping.get(name, ())}
     return {d: v for d, v in sorted(distributions.items()) if d in wanted}
 
 
