@@ -25,9 +25,9 @@ CHINESE_LESSONS = [p.with_name(f"{p.stem}.zh.md") for p in LESSONS]
 # The exercise section's words, per language (CONTRIBUTING.md: "The exercise section", "The Chinese edition").
 WORDS = {
     "en": {"heading": "Exercises", "roadmap": "*From the roadmap.*", "site": "*Added by this site.*",
-           "solution": "Solution", "intro": "roadmap"},
+           "solution": "Solution", "hint": "Hint", "intro": "roadmap"},
     "zh": {"heading": "练习", "roadmap": "*出自路线图。*", "site": "*本站补充。*", "solution": "参考答案",
-           "intro": "路线图"},
+           "hint": "提示", "intro": "路线图"},
 }
 ROADMAP_LABEL, SITE_LABEL = WORDS["en"]["roadmap"], WORDS["en"]["site"]
 HEADING_ID = r"(?:[ \t]+\{#[\w-]+\})?"
@@ -86,15 +86,22 @@ def _first_paragraph(text: str) -> str:
     return " ".join(text.strip().split("\n\n")[0].split())
 
 
+MIN_DRILLS = 3
+STARS = re.compile(r"^(★{1,3})\s+\S")
+
+
 def exercise_problems(text: str, first_line_of, language: str = "en") -> list[str]:
     """What is wrong with a page's ``## Exercises`` section (an empty list: nothing).
 
-    ``first_line_of(include)`` gives the first line of an included snippet; ``language`` picks
-    the section's words (a Chinese page: ``## 练习``, ``*出自路线图。*``...).
+    The section opens with graded drills (``### 1. ★ ...`` to ``★★★``), each with a hint and a
+    collapsed, tested solution, then the projects (no stars): the roadmap's homework first, then the
+    site's. ``first_line_of(include)`` gives the first line of an included snippet; ``language``
+    picks the section's words (a Chinese page: ``## 练习``, ``*出自路线图。*``, ``??? tip "提示"``...).
     """
     words = WORDS[language]
     heading, roadmap_label, site_label = words["heading"], words["roadmap"], words["site"]
     solution = re.compile(rf'^\?\?\? success "{re.escape(words["solution"])}"\s*$')
+    hint = re.compile(rf'^\?\?\? tip "{re.escape(words["hint"])}"\s*$')
     exercises = _section(text, heading)
     if exercises is None:
         return [f"no '## {heading}' section"]
@@ -105,22 +112,28 @@ def exercise_problems(text: str, first_line_of, language: str = "en") -> list[st
     intro, *parts = re.split(r"^### ", exercises, flags=re.M)
     if words["intro"] not in intro:
         problems.append("the intro does not say which exercises come from the roadmap and which were added")
-    if len(parts) < 2:
-        problems.append(f"{len(parts)} exercise(s); at least two")
-    origins = []
+    origins, kinds = [], []
     for number, part in enumerate(parts, 1):
         title, _, body = part.partition("\n")
         title = re.sub(HEADING_ID + "$", "", title.strip())
         name = f"exercise {title!r}"
         if not title.startswith(f"{number}. "):
             problems.append(f"{name}: not numbered '{number}. '")
+        drill = STARS.match(title[len(f"{number}. "):]) if title.startswith(f"{number}. ") else None
+        kinds.append("drill" if drill else "project")
         first = _first_paragraph(body)
         origin = "roadmap" if first.startswith(roadmap_label) else "site" if first.startswith(site_label) else None
         if origin is None:
             problems.append(f"{name}: its text does not start with {roadmap_label} or {site_label}")
-        origins.append(origin)
+        origins.append((kinds[-1], origin))
         lines = body.split("\n")
         opening = next((i for i, line in enumerate(lines) if solution.match(line)), None)
+        if drill:
+            tip = next((i for i, line in enumerate(lines) if hint.match(line)), None)
+            if tip is None:
+                problems.append(f'{name}: a drill without a hint (??? tip "{words["hint"]}")')
+            elif opening is not None and tip > opening:
+                problems.append(f"{name}: the hint comes after the solution")
         if opening is None:
             problems.append(f'{name}: no collapsed solution (??? success "{words["solution"]}")')
             continue
@@ -133,9 +146,16 @@ def exercise_problems(text: str, first_line_of, language: str = "en") -> list[st
                 problems.append(f"{name}: from the roadmap, but {include} starts {first_line!r}")
             if origin == "site" and not first_line.startswith("# exercise added by this site"):
                 problems.append(f"{name}: added by this site, but {include} starts {first_line!r}")
-    known = [o for o in origins if o]
-    if known != sorted(known, key=lambda o: o != "roadmap"):
-        problems.append(f"the roadmap's exercises must come first: {origins}")
+    drills = kinds.count("drill")
+    if drills < MIN_DRILLS:
+        problems.append(f"{drills} graded drill(s) (### N. ★ ...); at least {MIN_DRILLS}")
+    if kinds != sorted(kinds, key=lambda k: k != "drill"):
+        problems.append(f"the drills must come before the projects: {kinds}")
+    if "project" not in kinds:
+        problems.append("no project after the drills")
+    projects = [o for k, o in origins if k == "project" and o]
+    if projects != sorted(projects, key=lambda o: o != "roadmap"):
+        problems.append(f"the roadmap's projects must come first: {projects}")
     return problems
 
 
@@ -158,15 +178,33 @@ def test_chinese_lesson_ends_with_the_exercise_section(path):
     assert not problems, "\n".join(problems)
 
 
+def _drill(number: int, stars: str, name: str) -> str:
+    return f'''### {number}. {stars} Drill {name}
+
+*Added by this site.* Do {name}.
+
+??? tip "Hint"
+
+    Think.
+
+??? success "Solution"
+
+    ```python title="{name}.py"
+    --8<-- "{name}.py"
+    ```
+
+'''
+
+
 GOOD_SECTION = '''# 9.9 A lesson
 
 ## 9.9.1 Something
 
 ## Exercises
 
-Exercise 1 comes from the roadmap's homework for this lesson; 2 was added by this site.
+Drills 1–3 were added by this site; project 4 comes from the roadmap's homework, 5 was added by this site.
 
-### 1. From the roadmap
+''' + _drill(1, "★", "d1") + _drill(2, "★★", "d2") + _drill(3, "★★★", "d3") + '''### 4. From the roadmap
 
 *From the roadmap.* Do it.
 
@@ -176,7 +214,7 @@ Exercise 1 comes from the roadmap's homework for this lesson; 2 was added by thi
     --8<-- "a.py"
     ```
 
-### 2. Our own
+### 5. Our own
 
 *Added by this site.* Do more.
 
@@ -186,7 +224,8 @@ Exercise 1 comes from the roadmap's homework for this lesson; 2 was added by thi
     --8<-- "b.py"
     ```
 '''
-FIRST_LINES = {"a.py": "# roadmap 9.9 homework 1: it", "b.py": "# exercise added by this site (lesson 9.9): more"}
+FIRST_LINES = {"a.py": "# roadmap 9.9 homework 1: it", "b.py": "# exercise added by this site (lesson 9.9): more",
+               **{f"d{i}.py": f"# exercise added by this site (lesson 9.9): drill {i}" for i in (1, 2, 3)}}
 
 
 def test_the_exercise_check_accepts_the_template():
@@ -196,13 +235,18 @@ def test_the_exercise_check_accepts_the_template():
 @pytest.mark.parametrize("change, complaint", [
     (lambda s: s.replace("## Exercises", "## Homework"), "no '## Exercises' section"),
     (lambda s: s + "\n## Going further\n", "is not the last section"),
-    (lambda s: s[: s.index("### 2.")], "1 exercise(s); at least two"),
-    (lambda s: s.replace("*Added by this site.* ", ""), "does not start with"),
+    (lambda s: s.replace("### 3. ★★★ Drill", "### 3. Drill"), "2 graded drill(s)"),
+    (lambda s: s[: s.index("### 4.")], "no project after the drills"),
+    (lambda s: s.replace("*Added by this site.* Do more.", "Do more."), "does not start with"),
     (lambda s: s.replace('??? success "Solution"\n\n    ```python title="b.py"', '??? success "Answer"\n\n    ```python'),
      "no collapsed solution"),
     (lambda s: s.replace('    --8<-- "b.py"', "    print(1)"), "the solution includes no snippet"),
     (lambda s: s.replace("*From the roadmap.*", "*Added by this site.*", 1), "added by this site, but a.py"),
-    (lambda s: s.replace("### 2. Our own", "### 3. Our own"), "not numbered '2. '"),
+    (lambda s: s.replace("### 5. Our own", "### 6. Our own"), "not numbered '5. '"),
+    (lambda s: s.replace('??? tip "Hint"\n\n    Think.\n\n', "", 1), "a drill without a hint"),
+    (lambda s: s.replace("### 1. ★ Drill d1", "### 1. Drill d1").replace("### 4. From the roadmap",
+                                                                       "### 4. ★ From the roadmap"),
+     "the drills must come before the projects"),
 ])
 def test_the_exercise_check_names_what_is_wrong(change, complaint):
     problems = exercise_problems(change(GOOD_SECTION), FIRST_LINES.get)
@@ -212,7 +256,8 @@ def test_the_exercise_check_names_what_is_wrong(change, complaint):
 def test_the_exercise_check_reads_the_chinese_template():
     chinese = (GOOD_SECTION.replace("## Exercises", "## 练习 {#exercises}").replace("roadmap's homework", "路线图的作业")
                .replace("*From the roadmap.*", "*出自路线图。*").replace("*Added by this site.*", "*本站补充。*")
-               .replace('"Solution"', '"参考答案"').replace("### 2. Our own", "### 2. 本站的 {#2-our-own}"))
+               .replace('"Solution"', '"参考答案"').replace('"Hint"', '"提示"')
+               .replace("### 5. Our own", "### 5. 本站的 {#5-our-own}"))
     assert exercise_problems(chinese, FIRST_LINES.get, "zh") == []
     assert any("does not start with" in p for p in
                exercise_problems(chinese.replace("*本站补充。*", "*Added by this site.*"), FIRST_LINES.get, "zh"))
@@ -220,9 +265,10 @@ def test_the_exercise_check_reads_the_chinese_template():
 
 
 def test_the_exercise_check_wants_the_roadmap_first():
-    swapped = (GOOD_SECTION.replace("*From the roadmap.*", "@R").replace("*Added by this site.*", "*From the roadmap.*")
+    swapped = (GOOD_SECTION.replace("*From the roadmap.*", "@R").replace("*Added by this site.* Do more.",
+                                                                         "*From the roadmap.* Do more.")
                .replace("@R", "*Added by this site.*"))
-    swapped_lines = {"a.py": FIRST_LINES["b.py"], "b.py": FIRST_LINES["a.py"]}
+    swapped_lines = {**FIRST_LINES, "a.py": FIRST_LINES["b.py"], "b.py": FIRST_LINES["a.py"]}
     assert any("must come first" in p for p in exercise_problems(swapped, swapped_lines.get))
 
 
@@ -230,7 +276,7 @@ def test_the_exercise_check_wants_the_roadmap_first():
 
 MERMAID = re.compile(r"^\s*```+\s*mermaid\b", re.M)
 DRAWS = re.compile(r"\bplt\.show\(|\.savefig\(")
-MIN_FIGURES_ON_THE_SITE = 30
+MIN_FIGURES_ON_THE_SITE = 80
 
 
 def figure_counts() -> dict[str, tuple[int, int]]:
