@@ -39,6 +39,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 from snippet_runner import CollectError, Site, failure_message, outcome_html, output_position, page_stamp_html
+from snippet_runner.figures import figure_for
 from snippet_runner.labels import labels
 from snippet_runner.notebook import page_notebook
 
@@ -102,7 +103,10 @@ def on_files(files, config):
             docs = os.path.relpath(config.docs_dir, site.root)
             log.warning(failure_message(block, outcome, docs_prefix=f"{docs}/",
                                         line_offset=_state["pages"][block.page][2]))
-        for figure in outcome.result.figures if outcome.result else []:
+        shown = outcome.result.figures if outcome.result else []
+        if _state["language"][0] == "zh":  # the figures' Chinese twins (snippet_runner/figures.py)
+            shown = [figure_for(f, "zh") for f in shown]
+        for figure in shown:
             uri = f"{OUTPUT_DIR}/{figure.parent.parent.name}/{figure.parent.name}/{figure.name}"
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(figure)))

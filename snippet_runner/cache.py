@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import figures
 from .results import Result
 
 RUNNER_VERSION = "6"  # part of every key: a result (its splits report too) is only as good as the runner that made it
@@ -97,7 +98,10 @@ class Cache:
                 continue
             problems = _mismatches(entry, environment, self._version_of)
             if not problems:
-                return Lookup(Result.from_json(entry["result"], variant))
+                result = Result.from_json(entry["result"], variant)
+                problems = figures.translation_changes(result.figures)  # its Chinese figures' text still current?
+                if not problems:
+                    return Lookup(result)
             reasons.append(", ".join(problems))
         if not reasons:
             return Lookup(None, "no result for this version of the snippet")
@@ -128,7 +132,7 @@ class Cache:
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{variant_id}-", dir=folder))
         try:
-            for figure in result.figures:
+            for figure in result.figures + figures.companions(result.figures):  # with the Chinese twins
                 shutil.copyfile(figure, staging / figure.name)
             entry = {
                 "schema": SCHEMA,
@@ -137,7 +141,7 @@ class Cache:
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "environment": environment,
                 "result": result.to_json(),
-                "figure_sha256": {f.name: _sha256(staging / f.name) for f in result.figures},
+                "figure_sha256": {f.name: _sha256(staging / f.name) for f in result.figures + figures.companions(result.figures)},
             }
             (staging / "entry.json").write_text(json.dumps(entry, indent=1))
             final = folder / variant_id

@@ -86,12 +86,22 @@ def _capture_figures(into: Path, titles: list[str]):
     """Save every open matplotlib figure as PNG, in the order the snippet made them."""
     import matplotlib.pyplot as plt
 
+    from . import figures
+
+    chinese: list[dict] = []
+
     def save_open_figures(*args, **kwargs) -> None:
         for number in plt.get_fignums():
             figure = plt.figure(number)
             titles.append(_title(figure))
             figure.savefig(into / f"figure-{len(titles)}.png", dpi=110, bbox_inches="tight",
                            metadata={"Software": None})
+            try:  # the same figure, its text in Chinese, for the /zh/ pages (figures.py)
+                chinese.append(figures.save_chinese(figure, into / f"figure-{len(titles)}.zh.png", dpi=110,
+                                                    bbox_inches="tight", metadata={"Software": None}))
+            except Exception as error:  # noqa: BLE001 - the English figure stands; the record says why
+                chinese.append({"texts": {}, "tofu": [], "error": f"{type(error).__name__}: {error}"})
+            figures.write_record(into, chinese)
         plt.close("all")
 
     plt.show = save_open_figures  # a snippet's plt.show() captures instead of opening a window

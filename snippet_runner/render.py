@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from . import figures
 from .collect import Block
 from .labels import labels, not_run_reason
 from .session import Outcome
@@ -125,8 +126,11 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
     parts = []
     if text:
         parts.append(f"<pre><code>{html.escape(text)}</code></pre>")
+    chinese = figures.read_record(result.figures) if language == "zh" else None
     for number, figure in enumerate(result.figures, 1):
         title = result.figure_titles[number - 1] if number <= len(result.figure_titles) else ""
+        if chinese and number <= len(chinese):  # the Chinese twin and its translated title (figures.py)
+            figure, title = figures.figure_for(figure, language), figures.chinese_title(title, chinese[number - 1])
         alt = (words["figure_alt_titled"] if title else words["figure_alt"]).format(
             title=title, number=number, include=block.include)
         parts.append(

@@ -173,4 +173,5 @@ def _read_text(path: Path) -> str:
 
 
 def _figures(folder: Path) -> list[Path]:
-    return sorted(folder.glob("figure-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+    return sorted((p for p in folder.glob("figure-*.png") if not p.name.endswith(".zh.png")),  # zh: figures.py
+                  key=lambda p: int(p.stem.split("-")[1]))
