@@ -1,4 +1,5 @@
 # roadmap 2.2 homework 1: a text dataset with a vocabulary, padding and a collate_fn
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -19,13 +20,24 @@ def read_reviews(name):
     return {line.strip() for line in lines if line.strip()}
 
 
-positive, negative = read_reviews("pos.txt"), read_reviews("neg.txt")
-ambiguous = positive & negative  # 47 texts appear in both files: their label is unknown, drop them
-positive, negative = sorted(positive - ambiguous), sorted(negative - ambiguous)
-texts = positive + negative
-labels = [1] * len(positive) + [0] * len(negative)
-print(f"{len(texts)} distinct reviews: {len(positive)} positive, {len(negative)} negative")
-assert len(texts) == 17_363 and not set(positive) & set(negative)
+def seen(text):
+    # What a model reads: full-width forms folded (NFKC), punctuation, symbols and spaces ignored
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if not (c.isspace() or unicodedata.category(c)[0] in "PSZ"))
+
+
+# One review per normalized text; drop the texts seen with both labels (their label is unknown)
+labels_by_key, text_by_key = {}, {}
+for label, name in [(1, "pos.txt"), (0, "neg.txt")]:
+    for text in sorted(read_reviews(name)):
+        labels_by_key.setdefault(seen(text), set()).add(label)
+        text_by_key.setdefault(seen(text), text)
+reviews = sorted((text_by_key[key], labels.pop()) for key, labels in labels_by_key.items()
+                 if key and len(labels) == 1)
+texts = [text for text, _ in reviews]
+labels = [label for _, label in reviews]
+print(f"{len(texts)} distinct reviews: {sum(labels)} positive, {len(labels) - sum(labels)} negative")
+assert len(texts) == 17_320 and len({seen(text) for text in texts}) == len(texts)
 
 
 class Vocabulary:
