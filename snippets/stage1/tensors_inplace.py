@@ -11,8 +11,8 @@ assert x.tolist() == [2.0, 2.0, 2.0]
 x += 1          # operators like += are in place too
 assert x.data_ptr() == address and x.tolist() == [3.0, 3.0, 3.0]
 
-# 1. A leaf that requires grad cannot be changed in place outside no_grad:
-#    autograd would lose the value its gradient refers to.
+# 1. A leaf that requires grad cannot be changed in place outside no_grad: the change would
+#    have to be recorded in its history, and a leaf has none (it is where gradients accumulate).
 w = torch.ones(3, requires_grad=True)
 try:
     w.add_(1)
