@@ -23,8 +23,8 @@ def rule(a, b):
 
 
 rows = [torch.bool, torch.uint8, torch.int64, torch.float16, torch.float32, torch.float64]
-columns = {"Python int 2": 2, "Python float 2.5": 2.5, "0-dim int64": torch.tensor(2),
-           "0-dim float64": torch.tensor(2.0, dtype=torch.float64), "int32 vector": torch.tensor([2], dtype=torch.int32),
+columns = {"Python int 2": 2, "Python float 2.5": 2.5, "0-dim int64 tensor": torch.tensor(2),
+           "0-dim float64 tensor": torch.tensor(2.0, dtype=torch.float64), "int32 vector": torch.tensor([2], dtype=torch.int32),
            "float64 vector": torch.tensor([2.0], dtype=torch.float64)}
 table = []
 for dtype in rows:
