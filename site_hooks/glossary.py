@@ -23,7 +23,7 @@ NOT_LINKED = {"copy", "citation", "homework", "snippet", "epoch"}
 
 _SKIP = (r"<!--.*?-->"
          r"|<(?P<tag>pre|code|h[1-6]|a|summary|script|style|svg|kbd|textarea|button|select|title)\b[^>]*>.*?</(?P=tag)\s*>"
-         r"|<p class=\"admonition-title\">.*?</p>"
+         r"|<p class=\"(?:admonition-title|snippet-[a-z-]+|verified-stamp)\"[^>]*>.*?</p>"  # titles, the runner's stamps
          r"|<(?P<math>span|div) class=\"arithmatex\">.*?</(?P=math)\s*>"
          r"|<[^>]*>")
 ROW = re.compile(r"<tr>(\s*<td[^>]*>)(.*?)</td>", re.S)

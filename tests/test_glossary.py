@@ -140,6 +140,7 @@ def test_hook_links_first_use_in_prose_only():
                 {"en": "self-attention", "zh": "自注意力", "note": "", "avoid": []},
                 {"en": "epoch", "zh": "轮", "note": "", "avoid": []}]
     html = ('<h2 id="x">张量</h2><p class="admonition-title">张量</p><pre><code>张量</code></pre>'
+            '<p class="verified-stamp" title="t">张量</p><p class="snippet-versions">张量</p>'
             '<p>一个<code>张量</code>，<a href="y">张量</a>，<img alt="张量">'
             '张量与自注意力；张量和注意力。<span class="arithmatex">\\(张量\\)</span></p><!-- 张量 -->')
     pattern, groups = build_pattern(glossary, "zh")
@@ -148,7 +149,8 @@ def test_hook_links_first_use_in_prose_only():
     assert '<a class="glossary-term" href="../glossary/#tensor" title="tensor: 张量">张量</a>与' in out
     assert 'href="../glossary/#self-attention" title="self-attention: 自注意力">自注意力</a>' in out
     assert 'href="../glossary/#attention"' in out and out.index("#attention") > out.index("#self-attention")
-    assert out.startswith('<h2 id="x">张量</h2><p class="admonition-title">张量</p><pre><code>张量</code></pre>')
+    assert out.startswith('<h2 id="x">张量</h2><p class="admonition-title">张量</p><pre><code>张量</code></pre>'
+                          '<p class="verified-stamp" title="t">张量</p><p class="snippet-versions">张量</p>')
     pattern, groups = build_pattern(glossary, "en")
     out = link_terms("<p>Two Tensors: a <em>tensor</em> and an epoch.</p>", pattern, groups, "glossary/")
     assert out == ('<p>Two <a class="glossary-term" href="glossary/#tensor" title="tensor: 张量">Tensors</a>: '
