@@ -1,4 +1,4 @@
-# roadmap 2.1.3: switching gradients off and on, detaching, reusing graphs, higher-order derivatives
+# roadmap 2.1.3: switching gradients off and on, detaching, reusing graphs, higher-order derivatives, inference mode
 import torch
 
 # 1. torch.no_grad(): no graph is recorded (use it for inference and evaluation)
@@ -39,7 +39,7 @@ assert x.grad.item() == 8.0
 try:
     y.backward()  # the graph is gone now
 except RuntimeError:
-    print("   a third backward raises RuntimeError: the graph was freed")
+    print("   a third backward raises RuntimeError: the tensors the graph saved were freed")
 else:
     raise AssertionError("expected a RuntimeError")
 
@@ -50,3 +50,21 @@ grad_y = torch.autograd.grad(y, x, create_graph=True)[0]  # 3x^2 = 12
 grad2_y = torch.autograd.grad(grad_y, x)[0]  # second derivative: 6x = 12
 print(f"5. higher order : dy/dx = {grad_y.item()}, d2y/dx2 = {grad2_y.item()}")
 assert grad_y.item() == 12.0 and grad2_y.item() == 12.0
+
+# 6. torch.inference_mode(): like no_grad, and also skips the bookkeeping (version counters) that
+#    would let the results enter a graph later; tensors made inside are "inference tensors"
+x = torch.tensor(2.0, requires_grad=True)
+with torch.inference_mode():
+    y = x**2
+print(f"6. inference_mode: y.requires_grad = {y.requires_grad}, y.is_inference() = {y.is_inference()}")
+assert not y.requires_grad and y.is_inference()
+try:
+    (x * y).backward()  # an inference tensor cannot be saved for backward
+except RuntimeError:
+    print("   using y in a graph afterwards raises RuntimeError (with no_grad it would be allowed)")
+else:
+    raise AssertionError("expected a RuntimeError")
+with torch.no_grad():
+    y_no_grad = x**2
+(x * y_no_grad).backward()  # fine: y_no_grad is an ordinary tensor, treated as a constant
+assert x.grad.item() == 4.0

@@ -52,6 +52,7 @@ print(f"learned w = [{learned_w}]   true w = [2.0, -3.4, 1.5]")
 print(f"learned b = {model.b.item():.4f}   true b = 4.2")
 torch.testing.assert_close(model.w.detach(), true_w, atol=0.05, rtol=0)
 torch.testing.assert_close(model.b.detach(), true_b, atol=0.05, rtol=0)
+assert (model.w.detach() - true_w).abs().max() < 0.05 and (model.b.detach() - true_b).abs().max() < 0.05
 # The loss levels off at the noise level (variance 0.1**2 = 0.01): it ends below 0.02 and
 # changes by less than 0.0001 over the last 20 epochs
 print(f"final loss {losses[-1]:.4f}, change over the last 20 epochs {abs(losses[-1] - losses[-21]):.1e}")
@@ -68,7 +69,13 @@ fast_losses = fast.train(X, y, lr=1.5, epochs=20, verbose=False)
 print(f"lr=0.01: largest weight error after 100 epochs {slow_error:.2f}")
 print(f"lr=1.5: loss {fast_losses[0]:.1f} at epoch 1, {fast_losses[-1]:.1e} at epoch 20")
 assert slow_error > 0.3
-assert fast_losses[-1] > 1000 * fast_losses[0]
+assert len(fast_losses) == 20 and fast_losses[-1] > 1000 * fast_losses[0]
+# Why 1.5 is too large: gradient descent on a quadratic is stable only for lr < 2 / (largest curvature),
+# the top eigenvalue of the loss's Hessian, here 2/N [X 1]^T [X 1]
+X1 = torch.cat([X, torch.ones(len(X), 1)], dim=1)
+max_stable_lr = 2 / torch.linalg.eigvalsh(2 * X1.T @ X1 / len(X)).max().item()
+print(f"largest stable learning rate for this data: {max_stable_lr:.2f}")
+assert 0.1 < max_stable_lr < 1.5
 
 plt.figure(figsize=(8, 4))
 plt.plot(range(1, len(losses) + 1), losses)

@@ -79,6 +79,7 @@ for epoch in range(WARMUP_EPOCHS):
 # epoch-4 value (80% of the target); LinearLR reaches target_lr and stays there
 assert all(math.isclose(lr, manual[WARMUP_EPOCHS - 1]) for lr in manual[WARMUP_EPOCHS:])
 assert math.isclose(manual[-1], BASE_LR + (TARGET_LR - BASE_LR) * 4 / 5)
+assert math.isclose((manual[-1] - BASE_LR) / (TARGET_LR - BASE_LR), 0.8)  # 80% of the way to the target
 assert all(math.isclose(lr, TARGET_LR) for lr in builtin[WARMUP_EPOCHS:])
 # The cosine phase starts at target_lr and decays from there
 assert math.isclose(sequential[WARMUP_EPOCHS], TARGET_LR) and sequential[-1] < 0.01 * TARGET_LR
