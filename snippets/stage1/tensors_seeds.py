@@ -21,7 +21,10 @@ assert not torch.equal(torch.rand(3, device=device), first_run[0])
 torch.manual_seed(1)
 assert not torch.equal(torch.rand(3, device=device), first_run[0])
 
-# torch.manual_seed does NOT seed Python's random module or NumPy: they have their own generators
+# torch.manual_seed does NOT seed Python's random module or NumPy: they have their own generators.
+# (Seeded once here so that this script prints the same on every run.)
+random.seed(0)
+np.random.seed(0)
 torch.manual_seed(0)
 py_a, np_a = random.random(), np.random.rand()
 torch.manual_seed(0)
