@@ -15,6 +15,9 @@ images = F.interpolate(images, size=16, mode="bilinear")  # (1797, 1, 16, 16)
 labels = torch.tensor(digits.target)
 train_x, train_y = images[:1400].to(device), labels[:1400].to(device)
 test_x, test_y = images[1400:1528].to(device), labels[1400:1528].to(device)  # 128 test images
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in test_x.flatten(1).tolist()} & {tuple(r) for r in train_x.flatten(1).tolist()}
 
 model = nn.Sequential(
     nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),

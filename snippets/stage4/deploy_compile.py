@@ -16,6 +16,9 @@ images = torch.tensor(digits.data, dtype=torch.float32) / 16.0  # (1797, 64): 8x
 labels = torch.tensor(digits.target)
 train_x, train_y = images[:1400].to(device), labels[:1400].to(device)
 test_x = images[1400:1528].to(device)  # 128 test digits
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in test_x.flatten(1).tolist()} & {tuple(r) for r in train_x.flatten(1).tolist()}
 
 model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 10)).to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)

@@ -15,6 +15,9 @@ torch.manual_seed(0)
 digits = load_digits()
 x_train, x_test, y_train, y_test = train_test_split(
     digits.data / 16.0, digits.target, test_size=0.3, random_state=0, stratify=digits.target)
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in x_test.tolist()} & {tuple(r) for r in x_train.tolist()}
 x_train, x_test = torch.tensor(x_train, dtype=torch.float32), torch.tensor(x_test, dtype=torch.float32)
 y_train, y_test = torch.tensor(y_train), torch.tensor(y_test)
 

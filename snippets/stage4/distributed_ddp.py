@@ -59,6 +59,9 @@ def worker():
     labels = torch.tensor(digits.target[:1408])
     test_x = torch.tensor(digits.data[1408:], dtype=torch.float32) / 16.0
     test_y = torch.tensor(digits.target[1408:])
+    # leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+    # so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+    assert not {tuple(r) for r in test_x.flatten(1).tolist()} & {tuple(r) for r in images.flatten(1).tolist()}
     dataset = TensorDataset(images, labels)
 
     # Baseline: rank 0 alone does all the work in one process, while the other ranks wait.

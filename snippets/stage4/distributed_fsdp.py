@@ -1,4 +1,4 @@
-# FSDP2 (fully_shard): each GPU stores only a shard of every parameter, gathered layer by layer when needed
+# FSDP2 (fully_shard): each process stores only a shard of every parameter, gathered layer by layer when needed
 import math
 import os
 import socket
@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
 
-# One process per GPU (NCCL); without CUDA, 2 CPU processes with gloo run the same code
+# One process per GPU (NCCL); without CUDA, 2 CPU processes with gloo run the same code and shard the same way
 USE_CUDA = torch.cuda.is_available()
 WORLD_SIZE = torch.cuda.device_count() if USE_CUDA else 2
 

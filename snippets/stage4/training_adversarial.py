@@ -16,6 +16,9 @@ order = torch.randperm(len(images))
 train_idx, test_idx = order[:1400], order[1400:]
 train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=64, shuffle=True)
 test_x, test_y = images[test_idx].to(device), labels[test_idx].to(device)
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in images[test_idx].flatten(1).tolist()} & {tuple(r) for r in images[train_idx].flatten(1).tolist()}
 
 epsilon = 0.1  # each pixel may move by at most 10% of its range
 

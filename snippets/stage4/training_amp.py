@@ -20,6 +20,9 @@ order = torch.randperm(len(images))
 train_idx, test_idx = order[:1400], order[1400:]
 train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=64, shuffle=True)
 test_images, test_labels = images[test_idx].to(device), labels[test_idx].to(device)
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in images[test_idx].flatten(1).tolist()} & {tuple(r) for r in images[train_idx].flatten(1).tolist()}
 
 model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)).to(device)
 criterion = nn.CrossEntropyLoss()

@@ -63,7 +63,11 @@ images = torch.tensor(digits.data, dtype=torch.float32) / 16.0
 labels = torch.tensor(digits.target)
 order = torch.randperm(len(images))
 train_set = TensorDataset(images[order[:200]], labels[order[:200]])
-val_set = TensorDataset(images[order[200:700]], labels[order[200:700]])
+val_set = TensorDataset(images[order[200:700]], labels[order[200:700]])  # for early stopping (selection)
+test_set = TensorDataset(images[order[700:]], labels[order[700:]])  # touched once, at the very end
+# leak check: no validation or test digit is a training digit, and no test digit is a validation digit.
+seen = lambda dataset: {tuple(x.tolist()) for x in dataset.tensors[0]}
+assert not (seen(val_set) | seen(test_set)) & seen(train_set) and not seen(test_set) & seen(val_set)
 train_loader = DataLoader(train_set, batch_size=32, shuffle=True)
 val_loader = DataLoader(val_set, batch_size=250)
 
@@ -91,6 +95,14 @@ model.load_state_dict(torch.load("checkpoint.pth", map_location=device, weights_
 best_val_loss = validate(model, val_loader, criterion)
 print(f"best checkpoint reloaded: val loss {best_val_loss:.4f}")
 
+# Selection used the validation set only; the test set gives the one honest estimate, once.
+with torch.no_grad():
+    model.eval()
+    test_x, test_y = (t.to(device) for t in test_set.tensors)
+    test_acc = (model(test_x).argmax(1) == test_y).float().mean().item()
+print(f"test accuracy of the selected checkpoint (measured once): {test_acc:.3f}")
+
 assert early_stopping.early_stop and epoch < num_epochs - 1
 assert abs(best_val_loss - early_stopping.best_loss) < 1e-6
 assert val_loss > best_val_loss  # stopping late would have cost validation loss
+assert test_acc >= 0.8  # 200 training digits are enough for a usable model

@@ -14,6 +14,9 @@ images = torch.tensor(digits.data, dtype=torch.float32) / 16.0
 labels = torch.tensor(digits.target)
 order = torch.randperm(len(images))
 train_idx, test_idx = order[:1400], order[1400:]
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in images[test_idx].flatten(1).tolist()} & {tuple(r) for r in images[train_idx].flatten(1).tolist()}
 train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=16, shuffle=True)
 
 model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10)).to(device)

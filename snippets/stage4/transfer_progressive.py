@@ -30,6 +30,9 @@ test_mask = torch.ones(len(target_y), dtype=torch.bool)
 test_mask[train_idx] = False
 train_x, train_y = target_x[train_idx].to(device), target_y[train_idx].to(device)
 test_x, test_y = target_x[test_mask].to(device), target_y[test_mask].to(device)
+# leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
+# so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
+assert not {tuple(r) for r in test_x.flatten(1).tolist()} & {tuple(r) for r in train_x.flatten(1).tolist()}
 
 
 def backbone():
