@@ -14,11 +14,18 @@ digits = load_digits()
 images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
 images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False)
 labels = torch.tensor(digits.target)
+# sklearn's 1,797 digits hold no duplicate image, so a random split cannot put a copy on both sides.
+assert len({im.numpy().tobytes() for im in images}) == len(images)
 perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
 # Augmentation matters most when data is scarce: train on only 150 images (15 per class on average).
-train_idx, test_idx = perm[:150], perm[150:750]
+# Validation digits draw the curves; the test digits are used once per model, at the end.
+train_idx, val_idx, test_idx = perm[:150], perm[150:750], perm[750:]
 X_train, y_train = images[train_idx].to(device), labels[train_idx].to(device)
+X_val, y_val = images[val_idx].to(device), labels[val_idx].to(device)
 X_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
+# leak check: no validation or test digit is a training digit, pixel for pixel.
+seen = {im.cpu().numpy().tobytes() for im in X_train}
+assert not {im.cpu().numpy().tobytes() for im in torch.cat([X_val, X_test])} & seen
 
 
 def random_affine(batch, max_degrees=15.0, max_shift=0.15, max_zoom=0.15):
@@ -50,7 +57,7 @@ def run(augment, num_epochs=40, batch_size=32, eval_every=2):
     torch.manual_seed(0)  # same initial weights and batch order for both runs
     model = make_model().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
-    train_accs, test_accs = [], []
+    train_accs, val_accs = [], []
     for epoch in range(num_epochs):
         model.train()
         correct = 0
@@ -68,8 +75,11 @@ def run(augment, num_epochs=40, batch_size=32, eval_every=2):
         if (epoch + 1) % eval_every == 0:
             model.eval()
             with torch.no_grad():
-                test_accs.append((model(X_test).argmax(1) == y_test).float().mean().item())
-    return train_accs, test_accs
+                val_accs.append((model(X_val).argmax(1) == y_val).float().mean().item())
+    model.eval()
+    with torch.no_grad():  # the test digits, once, after the last epoch
+        test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
+    return train_accs, val_accs, test_acc
 
 
 results = {"no augmentation": run(augment=False), "augmentation": run(augment=True)}
@@ -79,22 +89,22 @@ def final(accs):
     return sum(accs[-3:]) / 3  # average of the last 3 measurements: less noisy than a single one
 
 
-print(f"{'':<16} {'train acc':>9} {'test acc':>8}   (mean of the last 3 measurements)")
-for name, (train_accs, test_accs) in results.items():
-    print(f"{name:<16} {final(train_accs):>9.3f} {final(test_accs):>8.3f}")
+print(f"{'':<16} {'train acc':>9} {'val acc':>7} {'test acc':>8}   (train, val: mean of the last 3 measurements)")
+for name, (train_accs, val_accs, test_acc) in results.items():
+    print(f"{name:<16} {final(train_accs):>9.3f} {final(val_accs):>7.3f} {test_acc:>8.3f}")
 
-gain = final(results["augmentation"][1]) - final(results["no augmentation"][1])
+gain = results["augmentation"][2] - results["no augmentation"][2]
 print(f"augmentation changes test accuracy by {gain:+.3f} on {len(y_test)} test images")
 assert final(results["no augmentation"][0]) == 1.0  # without augmentation the 150 images are memorized
 assert final(results["augmentation"][0]) < final(results["no augmentation"][0])  # a harder training task
 assert gain >= 0.01  # augmentation generalizes better
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-for name, (train_accs, test_accs) in results.items():
+for name, (train_accs, val_accs, _) in results.items():
     ax1.plot(range(1, len(train_accs) + 1), train_accs, label=name)
-    ax2.plot(range(2, 2 * len(test_accs) + 1, 2), test_accs, label=name)
+    ax2.plot(range(2, 2 * len(val_accs) + 1, 2), val_accs, label=name)
 ax1.set(title="Training accuracy (150 images)", xlabel="epoch", ylabel="accuracy")
-ax2.set(title=f"Test accuracy ({len(y_test)} images)", xlabel="epoch", ylabel="accuracy")
+ax2.set(title=f"Validation accuracy ({len(y_val)} images)", xlabel="epoch", ylabel="accuracy")
 ax1.legend()
 ax2.legend()
 plt.tight_layout()

@@ -70,10 +70,16 @@ images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
 images = F.interpolate(images, size=(32, 32), mode="bilinear", align_corners=False)
 images = (images - 0.5) / 0.5
 labels = torch.tensor(digits.target)
+# sklearn's 1,797 digits hold no duplicate image, so a random split cannot put a copy on both sides.
+assert len({im.numpy().tobytes() for im in images}) == len(images)
 perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
-train_idx, test_idx = perm[:1400], perm[1400:]
+train_idx, val_idx, test_idx = perm[:1200], perm[1200:1500], perm[1500:]
 X_train, y_train = images[train_idx].to(device), labels[train_idx].to(device)
+X_val, y_val = images[val_idx].to(device), labels[val_idx].to(device)
 X_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
+# leak check: no validation or test digit is a training digit, pixel for pixel.
+seen = {im.cpu().numpy().tobytes() for im in X_train}
+assert not {im.cpu().numpy().tobytes() for im in torch.cat([X_val, X_test])} & seen
 
 num_epochs, batch_size = 4, 64
 steps = num_epochs * ((len(X_train) + batch_size - 1) // batch_size)
@@ -93,8 +99,10 @@ for epoch in range(num_epochs):
         scheduler.step()  # OneCycleLR steps every batch
     model.eval()
     with torch.no_grad():
-        test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
-    print(f"epoch {epoch + 1}: loss {loss.item():.3f}, test accuracy {test_acc:.3f}")
+        val_acc = (model(X_val).argmax(1) == y_val).float().mean().item()
+    print(f"epoch {epoch + 1}: loss {loss.item():.3f}, validation accuracy {val_acc:.3f}")
 
+with torch.no_grad():  # the test digits, once, after training
+    test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
 assert test_acc >= 0.95
 print(f"ResNet-18 (width 8) test accuracy: {test_acc:.1%}")

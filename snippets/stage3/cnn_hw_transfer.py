@@ -22,6 +22,11 @@ train_ids = torch.cat([target_ids[labels[target_ids].cpu() == d][:5] for d in ra
 test_ids = target_ids[~torch.isin(target_ids, train_ids)]
 X_few, y_few = images[train_ids], labels[train_ids] - 5        # classes 5-9 -> 0-4
 X_test, y_test = images[test_ids], labels[test_ids] - 5
+# leak check: no target test image is a few-shot training image or a source image, pixel for pixel
+# (sklearn's digits hold no duplicate image, asserted first).
+assert len({im.cpu().numpy().tobytes() for im in images}) == len(images)
+seen = {im.cpu().numpy().tobytes() for im in torch.cat([X_few, X_src])}
+assert not {im.cpu().numpy().tobytes() for im in X_test} & seen
 print(f"source: {len(X_src)} images of 0-4 | target: {len(X_few)} training images of 5-9, {len(X_test)} test images")
 
 

@@ -44,11 +44,18 @@ digits = load_digits()
 images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0   # (1797, 1, 8, 8)
 images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False)
 labels = torch.tensor(digits.target)
+# sklearn's 1,797 digits hold no duplicate image, so a random split cannot put a copy on both sides.
+assert len({im.numpy().tobytes() for im in images}) == len(images)
 perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
-train_idx, test_idx = perm[:1400], perm[1400:]
+# Validation digits watch training; test digits are looked at once, at the very end.
+train_idx, val_idx, test_idx = perm[:1400], perm[1400:1600], perm[1600:]
 X_train, y_train = images[train_idx].to(device), labels[train_idx].to(device)
+X_val, y_val = images[val_idx].to(device), labels[val_idx].to(device)
 X_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
-print(f"train {tuple(X_train.shape)}, test {tuple(X_test.shape)}")
+# leak check: no validation or test digit is a training digit, pixel for pixel.
+seen = {im.cpu().numpy().tobytes() for im in X_train}
+assert not {im.cpu().numpy().tobytes() for im in torch.cat([X_val, X_test])} & seen
+print(f"train {tuple(X_train.shape)}, validation {tuple(X_val.shape)}, test {tuple(X_test.shape)}")
 
 optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
 batch_size = 64
@@ -63,9 +70,12 @@ for epoch in range(8):
         optimizer.step()
     model.eval()
     with torch.no_grad():
-        test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
-    print(f"epoch {epoch + 1}: last batch loss {loss.item():.3f}, test accuracy {test_acc:.3f}")
+        val_acc = (model(X_val).argmax(1) == y_val).float().mean().item()
+    print(f"epoch {epoch + 1}: last batch loss {loss.item():.3f}, validation accuracy {val_acc:.3f}")
 
+# Training is over and nothing is chosen any more: the test digits are used once.
+with torch.no_grad():
+    test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
 assert test_acc >= 0.95
 print(f"LeNet-5 test accuracy on {len(X_test)} unseen digits: {test_acc:.1%}")
 
