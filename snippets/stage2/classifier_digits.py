@@ -44,7 +44,7 @@ print(f"train {len(train_set)}, validation {len(val_set)}, test {len(test_set)}"
 
 model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).to(device)
 criterion = nn.CrossEntropyLoss()  # takes the logits: no softmax in the model
-optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
 
 
 def evaluate(loader):
@@ -61,7 +61,7 @@ def evaluate(loader):
 
 history = {"train loss": [], "val loss": [], "train acc": [], "val acc": []}
 best_val_acc, best_state, best_epoch = -1.0, None, 0
-for epoch in range(1, 21):
+for epoch in range(1, 16):
     model.train()
     loss_sum, correct = 0.0, 0
     for inputs, labels in train_loader:
@@ -78,7 +78,7 @@ for epoch in range(1, 21):
         history[key].append(value)
     if val_acc > best_val_acc:  # model selection on validation, never on test
         best_val_acc, best_state, best_epoch = val_acc, copy.deepcopy(model.state_dict()), epoch
-    if epoch % 4 == 0 or epoch == 1:
+    if epoch % 3 == 0 or epoch == 1:
         print(f"epoch {epoch:2d}  train loss {history['train loss'][-1]:.3f} acc {history['train acc'][-1]:.3f}"
               f"  |  val loss {val_loss:.3f} acc {val_acc:.3f}")
 
