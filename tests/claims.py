@@ -32,11 +32,12 @@ _NUMBER = r"(?<![\w.])\d[\d,]*(?:\.\d+)?"
 RESULT_PATTERNS = {
     "a percentage": re.compile(rf"{_NUMBER}\s*%|百分点|百分之|percentage points?", re.I),
     "a ratio": re.compile(rf"{_NUMBER}\s?(?:×|x\b)(?!\s?\d)|\d\s*倍|[一两二三四五六七八九十几数半]倍", re.I),
-    "a decimal": re.compile(r"(?<![\w.])(?:0\.\d+|\d+\.\d{2,})(?!\d|\.\d)|(?<![\w.])\d+(?:\.\d+)?e-?\d+\b"),
+    # Not metric names (mAP@0.5) or arguments written as calls (LeakyReLU(0.2)).
+    "a decimal": re.compile(r"(?<![\w.@])(?<!\w\()(?:0\.\d+|\d+\.\d{2,})(?!\d|\.\d)|(?<![\w.])\d+(?:\.\d+)?e-?\d+\b"),
     "a time or size": re.compile(rf"{_NUMBER}\s*(?:ms|s|seconds?|minutes?|KB|MB|GB|kB|毫秒|秒|分钟)(?![\w])"),
     "a comparison": re.compile(
-        r"\b(?:better|worse|faster|slower|beats?|beating|outperforms?|catch(?:es)? up|more accurate|"
-        r"less accurate|speed-?ups?|(?:higher|lower|more|fewer|less|smaller|larger) than)\b"
+        r"\b(?:better|worse|faster(?![\s-]*R-?CNN)|slower|beats?|beating|outperforms?|catch(?:es)? up|"
+        r"more accurate|less accurate|speed-?ups?|(?:higher|lower|smaller|larger) than)\b"
         r"|更好|更差|更快|更慢|优于|胜过|超过|高于|低于|追上|赶上|加速", re.I),
 }
 
@@ -262,6 +263,8 @@ def problems(text: str, read_snippet: Callable[[str], Optional[str]]) -> list[Fi
             if why:
                 findings.append(Finding(sentence.line, sentence.text, why))
         kinds = result_kinds(sentence.text)
+        if re.search(r"[?？]\W*$", COMMENT.sub("", sentence.text).strip()):
+            continue  # a question states no result
         if not kinds or ties or measured_table:
             continue
         lowered = sentence.text.lower()

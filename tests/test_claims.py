@@ -80,6 +80,8 @@ def test_a_planted_unbacked_claim_fails_in_either_language(page):
     "!!! abstract \"Learning goals\"\n    - Make training 2× faster with AMP\n\nText.\n",
     "| model | time (measured, not asserted) |\n| --- | --- |\n| CNN | 12 s |\n",
     "Stage 3.2 has 3 parts and a 3×3 kernel; torch 2.14.1 is used.\n",
+    "Faster R-CNN is a two-stage detector; mAP@0.5 averages AP; LeakyReLU(0.2) in the discriminator.\n",
+    "Is the fine-tuned model better or worse? 哪一个收敛更快？\n",
 ])
 def test_backed_claims_and_non_results_pass(page):
     assert _findings(page) == []
