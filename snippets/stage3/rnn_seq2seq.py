@@ -58,11 +58,12 @@ def make_batch(n, held_out=frozenset()):
 model = Seq2Seq(input_dim=VOCAB, embedding_dim=32, hidden_dim=128, output_dim=VOCAB).to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
 test_src, _, test_trg = make_batch(1000)
-test_strings = set(map(tuple, test_src.tolist()))
+val_src, _, val_trg = make_batch(500)
+held_out = set(map(tuple, test_src.tolist())) | set(map(tuple, val_src.tolist()))
 
 for step in range(1, 601):
     model.train()
-    src, trg_input, trg = make_batch(64, held_out=test_strings)
+    src, trg_input, trg = make_batch(64, held_out=held_out)
     logits = model(src, trg_input)
     loss = F.cross_entropy(logits.reshape(-1, VOCAB), trg.reshape(-1))
     optimizer.zero_grad()
@@ -71,9 +72,14 @@ for step in range(1, 601):
     optimizer.step()
     if step % 150 == 0:
         model.eval()
-        pred = model.greedy_decode(test_src, SEQ_LEN)
-        exact = (pred == test_trg).all(1).float().mean().item()
-        print(f"step {step:>4}: loss {loss.item():.3f}, exact-match accuracy on 1000 unseen strings (greedy) {exact:.3f}")
+        val_exact = (model.greedy_decode(val_src, SEQ_LEN) == val_trg).all(1).float().mean().item()
+        print(f"step {step:>4}: loss {loss.item():.3f}, exact match on 500 validation strings (greedy) {val_exact:.3f}")
+
+# The test strings, once, at the end: none of them was ever a training string.
+model.eval()
+pred = model.greedy_decode(test_src, SEQ_LEN)
+exact = (pred == test_trg).all(1).float().mean().item()
+print(f"exact match on 1000 unseen test strings (greedy): {exact:.3f}")
 
 for src, out in zip(test_src[:4].tolist(), pred[:4].tolist()):
     print("".join(map(str, src)), "->", "".join(map(str, out)))
