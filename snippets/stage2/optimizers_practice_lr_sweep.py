@@ -18,8 +18,8 @@ train_idx, val_idx, test_idx = order[:1257], order[1257:1527], order[1527:]
 X_train, y_train = X[train_idx].to(device), y[train_idx].to(device)
 X_val, y_val = X[val_idx].to(device), y[val_idx].to(device)
 X_test, y_test = X[test_idx].to(device), y[test_idx].to(device)
-# leak check: the three splits share no image (sklearn's digits hold no duplicates)
 rows = {name: {tuple(r) for r in part.tolist()} for name, part in [("train", X_train), ("val", X_val), ("test", X_test)]}
+# leak check: the three splits share no image (sklearn's digits hold no duplicates)
 assert not rows["train"] & rows["val"] and not rows["train"] & rows["test"] and not rows["val"] & rows["test"]
 
 initial_model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).to(device)

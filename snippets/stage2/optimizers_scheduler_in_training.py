@@ -14,6 +14,8 @@ y = torch.tensor(digits.target)
 order = torch.randperm(len(X))
 train_set = TensorDataset(X[order[:1437]], y[order[:1437]])
 val_set = TensorDataset(X[order[1437:]], y[order[1437:]])
+# leak check: no validation image is also a training image (sklearn's digits hold no duplicates)
+assert not {tuple(row) for row in val_set.tensors[0].tolist()} & {tuple(row) for row in train_set.tensors[0].tolist()}
 train_loader = DataLoader(train_set, batch_size=64, shuffle=True)
 val_loader = DataLoader(val_set, batch_size=360)
 

@@ -15,8 +15,8 @@ X_rest, X_test, y_rest, y_test = train_test_split(
     digits.data / 16.0, digits.target, test_size=0.2, random_state=0, stratify=digits.target)
 X_train, X_val, y_train, y_val = train_test_split(
     X_rest, y_rest, test_size=0.2, random_state=0, stratify=y_rest)
-# leak check: no validation or test image is also a training image (the digits hold no duplicates)
 train_rows = {tuple(row) for row in X_train}
+# leak check: no validation or test image is also a training image (the digits hold no duplicates)
 assert not {tuple(row) for row in X_val} & train_rows and not {tuple(row) for row in X_test} & train_rows
 train_set = TensorDataset(torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train))
 val_set = TensorDataset(torch.tensor(X_val, dtype=torch.float32), torch.tensor(y_val))
