@@ -20,6 +20,8 @@ digits = load_digits()
 train_idx, val_idx = train_test_split(
     np.arange(len(digits.target)), test_size=0.2, stratify=digits.target, random_state=0
 )
+# leak check: no validation image is a training image, pixel for pixel (the digits hold no duplicates).
+assert not {digits.images[i].tobytes() for i in val_idx} & {digits.images[i].tobytes() for i in train_idx}
 root = pathlib.Path("data")
 for split, indices in [("train", train_idx), ("val", val_idx)]:
     for i in indices:

@@ -23,6 +23,8 @@ labels = torch.tensor(digits.target)
 train_idx, test_idx = train_test_split(
     np.arange(len(labels)), test_size=0.2, stratify=labels, random_state=0
 )
+# leak check: no test image is a training image, pixel for pixel.
+assert not {images[i].numpy().tobytes() for i in test_idx} & {images[i].numpy().tobytes() for i in train_idx}
 MEAN, STD = 0.5, 0.5  # the deployed script must normalize exactly like training did
 
 

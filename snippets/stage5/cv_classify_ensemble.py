@@ -21,6 +21,8 @@ train_idx, test_idx = train_test_split(
 )
 x_train, y_train = images[train_idx], labels[train_idx]
 x_test, y_test = images[test_idx].to(device), labels[test_idx].to(device)
+# leak check: no test image is a training image, pixel for pixel.
+assert not {x.cpu().numpy().tobytes() for x in x_test} & {x.numpy().tobytes() for x in x_train}
 
 
 def augment(batch):

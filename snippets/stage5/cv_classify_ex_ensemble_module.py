@@ -12,6 +12,8 @@ digits = load_digits()
 X_train, X_test, y_train, y_test = train_test_split(
     torch.tensor(digits.data, dtype=torch.float32) / 16.0, torch.tensor(digits.target),
     test_size=0.4, stratify=digits.target, random_state=0)
+# leak check: no test image is a training image, pixel for pixel.
+assert not {x.numpy().tobytes() for x in X_test} & {x.numpy().tobytes() for x in X_train}
 X_train, X_test, y_train, y_test = X_train.to(device), X_test.to(device), y_train.to(device), y_test.to(device)
 
 

@@ -26,6 +26,8 @@ train_idx = torch.cat([target_idx[labels[target_idx] == c][:10] for c in range(5
 test_idx = target_idx[~torch.isin(target_idx, train_idx)]
 x_few, y_few = images[train_idx].to(device), (labels[train_idx] - 5).to(device)
 x_test, y_test = images[test_idx].to(device), (labels[test_idx] - 5).to(device)
+# leak check: none of the test images is one of the few training images, pixel for pixel.
+assert not {images[i].numpy().tobytes() for i in test_idx} & {images[i].numpy().tobytes() for i in train_idx}
 print(f"source task: {len(x_source)} labelled images of 0-4")
 assert len(x_source) == 901 and len(x_few) == 50
 print(f"target task: {len(x_few)} labelled images of 5-9 for training, {len(x_test)} for testing")

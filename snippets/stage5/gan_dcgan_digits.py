@@ -152,6 +152,8 @@ class DigitCNN(nn.Module):
 
 perm = torch.randperm(len(images))
 train_idx, test_idx = perm[:1500], perm[1500:]
+# leak check: the held-out real images the classifier is scored on are not among its training images.
+assert not {images[i].numpy().tobytes() for i in test_idx} & {images[i].numpy().tobytes() for i in train_idx}
 junk = torch.cat([torch.rand(750, 1, 16, 16) * 2 - 1, shuffled_pixels(images[train_idx[:750]])])
 clf_x = torch.cat([images[train_idx], junk])
 clf_y = torch.cat([labels[train_idx], torch.full((len(junk),), NOT_A_DIGIT)])
