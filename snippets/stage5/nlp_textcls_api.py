@@ -4,6 +4,7 @@ import random
 import socket
 import threading
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -33,13 +34,30 @@ def read_lines(name):
     return sorted({s.strip() for s in (sentiment_dir / name).read_text(encoding="utf-8").splitlines() if s.strip()})
 
 
+def seen(text):
+    """A review as the model reads it (its first MAX_LEN characters), without the differences a test
+    should not count: full-width/half-width forms (NFKC), punctuation, symbols and spaces."""
+    read = unicodedata.normalize("NFKC", text[:MAX_LEN])
+    return "".join(ch for ch in read if unicodedata.category(ch)[0] not in "PSZC")
+
+
 pos, neg = read_lines("pos.txt"), read_lines("neg.txt")
-both = set(pos) & set(neg)
-pos, neg = [t for t in pos if t not in both], [t for t in neg if t not in both]
+# The models read only the first MAX_LEN characters, so two reviews that start the same are the same
+# input; reviews that differ only in punctuation, spaces or full-width/half-width forms are the same
+# review as far as a test should count. Keep one review per key, and drop keys seen with both labels.
+by_key = {}
+for text, label in [(t, 1) for t in pos] + [(t, 0) for t in neg]:
+    by_key.setdefault(seen(text), []).append((text, label))
+both = {key for key, items in by_key.items() if len({label for _, label in items}) > 1}
+unique = [items[0] for key, items in sorted(by_key.items()) if key and key not in both]
+pos = [t for t, label in unique if label == 1]
+neg = [t for t, label in unique if label == 0]
 random.shuffle(pos)
 random.shuffle(neg)
 train_set = [(t, 1) for t in pos[:2500]] + [(t, 0) for t in neg[:2500]]
 test_set = [(t, 1) for t in pos[2500:3500]] + [(t, 0) for t in neg[2500:3500]]
+# leak check: no test review is a training review, as the model reads it (normalized first MAX_LEN characters).
+assert not {seen(t) for t, _ in test_set} & {seen(t) for t, _ in train_set}
 
 PAD, UNK = 0, 1
 counts = Counter(ch for text, _ in train_set for ch in text[:MAX_LEN])

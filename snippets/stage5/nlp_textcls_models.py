@@ -1,5 +1,6 @@
 # roadmap 5.2 (project 1): sentiment classification of real reviews with a GRU and a small Transformer
 import random
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -29,18 +30,31 @@ def read_lines(name):
     return sorted({line.strip() for line in text.splitlines() if line.strip()})
 
 
+def seen(text):
+    """A review as the model reads it (its first MAX_LEN characters), without the differences a test
+    should not count: full-width/half-width forms (NFKC), punctuation, symbols and spaces."""
+    read = unicodedata.normalize("NFKC", text[:MAX_LEN])
+    return "".join(ch for ch in read if unicodedata.category(ch)[0] not in "PSZC")
+
+
 pos, neg = read_lines("pos.txt"), read_lines("neg.txt")
-# The models read only the first MAX_LEN characters: reviews that start the same are the same input.
-pos = list({t[:MAX_LEN]: t for t in pos}.values())
-neg = list({t[:MAX_LEN]: t for t in neg}.values())
-both = {t[:MAX_LEN] for t in pos} & {t[:MAX_LEN] for t in neg}  # a few appear with both labels: ambiguous
-pos = [t for t in pos if t[:MAX_LEN] not in both]
-neg = [t for t in neg if t[:MAX_LEN] not in both]
+# The models read only the first MAX_LEN characters, so two reviews that start the same are the same
+# input; reviews that differ only in punctuation, spaces or full-width/half-width forms are the same
+# review as far as a test should count. Keep one review per key, and drop keys seen with both labels.
+by_key = {}
+for text, label in [(t, 1) for t in pos] + [(t, 0) for t in neg]:
+    by_key.setdefault(seen(text), []).append((text, label))
+both = {key for key, items in by_key.items() if len({label for _, label in items}) > 1}
+unique = [items[0] for key, items in sorted(by_key.items()) if key and key not in both]
+pos = [t for t, label in unique if label == 1]
+neg = [t for t, label in unique if label == 0]
 random.shuffle(pos)
 random.shuffle(neg)
 n = TRAIN_PER_CLASS
 train_set = [(t, 1) for t in pos[:n]] + [(t, 0) for t in neg[:n]]
 test_set = [(t, 1) for t in pos[n:n + TEST_PER_CLASS]] + [(t, 0) for t in neg[n:n + TEST_PER_CLASS]]
+# leak check: no test review is a training review, as the model reads it (normalized first MAX_LEN characters).
+assert not {seen(t) for t, _ in test_set} & {seen(t) for t, _ in train_set}
 print(f"reviews: {len(pos)} positive, {len(neg)} negative; using {len(train_set)} train / {len(test_set)} test")
 
 # Character vocabulary from the training set only; rare characters share <unk>.

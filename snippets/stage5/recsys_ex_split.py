@@ -26,6 +26,7 @@ test_pairs = list(zip(users[is_last].tolist(), items[is_last].tolist()))
 print(f"{len(ratings)} ratings from {len(np.unique(users))} users: {len(train_pairs)} train, {len(test_pairs)} test")
 
 assert len(test_pairs) == len(np.unique(users))        # exactly one test item per user
-assert not set(train_pairs) & set(test_pairs)          # no (user, item) pair in both
+# leak check: no (user, item) pair is both a training pair and a test pair.
+assert not set(train_pairs) & set(test_pairs)
 last_train_time = {u: s for u, s in zip(users[~is_last].tolist(), stamps[~is_last].tolist())}
 assert all(last_train_time[u] < s for u, s in zip(users[is_last].tolist(), stamps[is_last].tolist()))  # test is the future

@@ -31,6 +31,8 @@ for u in range(n_users):
     test_candidates.append(np.concatenate([[seen[-1]], negatives]))
 train_pairs = torch.tensor(train_pairs)
 test_candidates = torch.tensor(np.stack(test_candidates))
+# leak check: no user's held-out (test) movie is among that user's training pairs.
+assert not {(u, int(c[0])) for u, c in enumerate(test_candidates)} & set(map(tuple, train_pairs.tolist()))
 print(f"train pairs {tuple(train_pairs.shape)}, test candidates {tuple(test_candidates.shape)}")
 # From here on, the training and evaluation code of recsys_ncf.py applies unchanged
 # (with N_USERS, N_ITEMS = n_users, n_items).

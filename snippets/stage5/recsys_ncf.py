@@ -52,6 +52,8 @@ for u in range(N_USERS):
     test_candidates.append(np.concatenate([[seen[-1]], negatives]))  # position 0 is the true item
 train_pairs = torch.tensor(train_pairs)
 test_candidates = torch.tensor(np.stack(test_candidates))
+# leak check: no user's held-out (test) movie is among that user's training pairs.
+assert not {(u, int(c[0])) for u, c in enumerate(test_candidates)} & set(map(tuple, train_pairs.tolist()))
 
 
 def hr_ndcg(scores, k=10):
