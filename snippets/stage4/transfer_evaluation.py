@@ -113,6 +113,7 @@ figure, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.2))
 for split, style in [("train", "-"), ("val", "--")]:
     ax_loss.plot(epochs, history[f"{split} loss"], style, label=split)
     ax_acc.plot(epochs, history[f"{split} acc"], style, label=split)
+ax_loss.set_yscale("log")  # the new head starts far off; a log scale keeps the later gap visible
 for ax, name in [(ax_loss, "loss"), (ax_acc, "accuracy")]:
     ax.axvline(best_epoch + 1, color="gray", lw=0.8, label="chosen epoch")
     ax.set_xlabel("epoch")

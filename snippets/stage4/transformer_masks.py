@@ -23,7 +23,7 @@ torch.testing.assert_close(weights.sum(-1), torch.ones(2, length))  # each row i
 torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v, attn_mask=allowed))  # True = allowed
 print("allowed keys per query, sequence 2:", allowed[1].sum(-1).tolist())
 
-figure, axes = plt.subplots(1, 3, figsize=(9, 3.2))
+figure, axes = plt.subplots(1, 3, figsize=(9, 3.6))
 panels = [(causal, "causal mask"), (allowed[1], "causal + padding (sequence 2)"),
           (weights[1], "attention weights (sequence 2)")]
 for ax, (matrix, title) in zip(axes, panels):
