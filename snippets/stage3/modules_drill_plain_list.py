@@ -31,7 +31,7 @@ class FixedMLP(BuggyMLP):
         self.hidden = nn.ModuleList([nn.Linear(4, 32), nn.Linear(32, 32)])  # the fix
 
 
-def train(model, steps=300):
+def train(model, steps=100):
     first = [layer.weight.detach().clone() for layer in model.hidden]
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     for _ in range(steps):

@@ -148,7 +148,7 @@ for name, model in [("LSTM", lstm), ("BiLSTM", bilstm)]:
           f"{h['val loss'][-1]:>8.3f} {h['val acc'][-1]:>12.3f}")
 print(f"always guessing the majority class: {majority:.3f} of the validation reviews")
 # A few epochs on 4,000 short reviews: both models are clearly above the baseline
-# (exercise 4 at the end of the page trains longer, on twice as many reviews).
+# (exercise 4 at the end of the page trains on twice as many reviews).
 lstm_acc, bilstm_acc = histories["LSTM"]["val acc"][-1], histories["BiLSTM"]["val acc"][-1]
 assert lstm_acc >= majority + 0.1 and bilstm_acc >= majority + 0.1
 assert all(h["train loss"][-1] < h["train loss"][0] for h in histories.values())  # both are learning
