@@ -48,7 +48,7 @@ def worker():
     mesh = init_device_mesh(device.type, (world_size,))  # a 1-D mesh: plain data parallel sharding
 
     torch.manual_seed(0)
-    width = 256
+    width = 128
     model = nn.Sequential(*[Block(width) for _ in range(4)], nn.Linear(width, 10)).to(device)
     full_shapes = {name: tuple(p.shape) for name, p in model.named_parameters()}
     total_params = sum(p.numel() for p in model.parameters())
@@ -85,6 +85,7 @@ def worker():
         print(f"parameters stored on rank 0: {local_params:,} of {total_params:,}")
         print(f"loss: step 1 {losses[0]:.3f} -> step 50 {losses[-1]:.3f}")
         assert losses[-1] < 0.5 * losses[0]
+    dist.barrier()  # every rank is done before any rank tears down the process group
     dist.destroy_process_group()
 
 
