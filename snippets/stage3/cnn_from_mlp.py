@@ -44,13 +44,13 @@ print("conv(shift(x)) == shift(conv(x)): True")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6), gridspec_kw={"width_ratios": [1.6, 1]})
 limit = W.abs().max()
 ax1.imshow(W, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-ax1.set(title="The 36x64 dense matrix that equals a 3x3 convolution", xlabel="input pixel (8x8, flattened)",
-        ylabel="output position (6x6, flattened)")
+ax1.set(title="The 36×64 dense matrix that equals a 3×3 convolution", xlabel="input pixel (8×8, flattened)",
+        ylabel="output position (6×6, flattened)")
 bars = ax2.bar(["dense", "local", "local + shared"], [dense_weights, local_weights, shared_weights],
                color=["tab:gray", "tab:orange", "tab:blue"])
 ax2.bar_label(bars, fmt="{:,.0f}")
 ax2.set_yscale("log")
-ax2.set(title="Weights from 8x8 to 6x6", ylabel="weights (log scale)")
+ax2.set(title="Weights from 8×8 to 6×6", ylabel="weights (log scale)")
 fig.suptitle("Locality and weight sharing turn a dense layer into a convolution", fontsize=11)
 plt.tight_layout()
 plt.show()

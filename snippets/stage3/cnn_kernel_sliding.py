@@ -38,9 +38,9 @@ for k, ax in enumerate(axes[:3]):
 axes[3].imshow(builtin, cmap="RdBu", vmin=-60, vmax=60)
 for (r, c), v in zip(torch.cartesian_prod(torch.arange(3), torch.arange(3)).tolist(), builtin.flatten().tolist()):
     axes[3].text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=9)
-axes[3].set_title("3x3 output", fontsize=9)
+axes[3].set_title("3×3 output", fontsize=9)
 axes[3].set_xticks([])
 axes[3].set_yticks([])
-fig.suptitle("A 3x3 kernel sliding with stride 2 over a 5x5 input padded by 1 (zeros in gray)", fontsize=10)
+fig.suptitle("A 3×3 kernel sliding with stride 2 over a 5×5 input padded by 1 (zeros in gray)", fontsize=10)
 plt.tight_layout()
 plt.show()

@@ -100,6 +100,6 @@ for k in range(6):
 for ax in axes.flat:
     ax.set_xticks([])
     ax.set_yticks([])
-fig.suptitle("LeNet-5: learned 5x5 filters (top, red +, blue -) and their feature maps on one test digit", fontsize=10)
+fig.suptitle("LeNet-5: learned 5×5 filters (top, red +, blue -) and their feature maps on one test digit", fontsize=10)
 plt.tight_layout()
 plt.show()

@@ -29,9 +29,12 @@ print("sum over input channels + bias == nn.Conv2d: True; output shape:", tuple(
 
 def show(ax, values, title, cmap):
     ax.imshow(values, cmap=cmap)
+    low, high = values.min().item(), values.max().item()
     for r in range(values.shape[0]):
         for c in range(values.shape[1]):
-            ax.text(c, r, f"{values[r, c]:.0f}", ha="center", va="center", fontsize=7)
+            dark = (values[r, c].item() - low) > 0.6 * (high - low)   # white text on the darkest cells
+            ax.text(c, r, f"{values[r, c]:.0f}", ha="center", va="center", fontsize=7,
+                    color="white" if dark else "black")
     ax.set_title(title, fontsize=8)
     ax.set_xticks([])
     ax.set_yticks([])

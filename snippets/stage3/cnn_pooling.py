@@ -32,12 +32,12 @@ def show(ax, values, title, fmt):
 
 
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
-show(axes[0], image, "8x8 input, 2x2 windows", ".0f")
+show(axes[0], image, "8×8 input, 2×2 windows", ".0f")
 for k in range(1, 4):  # draw the window borders
     axes[0].axhline(2 * k - 0.5, color="tab:red", linewidth=1)
     axes[0].axvline(2 * k - 0.5, color="tab:red", linewidth=1)
-show(axes[1], max_builtin, "max pool: 4x4", ".0f")
-show(axes[2], avg_builtin, "average pool: 4x4", ".1f")
-fig.suptitle("Pooling with a 2x2 window and stride 2: one number per window", fontsize=10)
+show(axes[1], max_builtin, "max pool: 4×4", ".0f")
+show(axes[2], avg_builtin, "average pool: 4×4", ".1f")
+fig.suptitle("Pooling with a 2×2 window and stride 2: one number per window", fontsize=10)
 plt.tight_layout()
 plt.show()

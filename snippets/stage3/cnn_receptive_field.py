@@ -8,7 +8,7 @@ from sklearn.datasets import load_digits
 torch.manual_seed(0)
 
 # The geometry of the LeNet-5 built in this lesson: (name, kernel, stride, padding).
-layers = [("conv1 5x5", 5, 1, 2), ("pool1 2x2", 2, 2, 0), ("conv2 5x5", 5, 1, 0), ("pool2 2x2", 2, 2, 0)]
+layers = [("conv1 5×5", 5, 1, 2), ("pool1 2×2", 2, 2, 0), ("conv2 5×5", 5, 1, 0), ("pool2 2×2", 2, 2, 0)]
 
 # r: how many input pixels one unit sees along a side; jump: input pixels between neighboring units.
 r, jump, sizes = 1, 1, []
@@ -16,7 +16,7 @@ for name, k, s, p in layers:
     r = r + (k - 1) * jump
     jump = jump * s
     sizes.append(r)
-    print(f"{name:<10} receptive field {r:>2}x{r:<2} (neighboring units {jump} input pixels apart)")
+    print(f"{name:<10} receptive field {r:>2}×{r:<2} (neighboring units {jump} input pixels apart)")
 assert sizes == [5, 6, 14, 16]
 
 
@@ -55,11 +55,11 @@ for (name, *_), size, color in zip(layers, sizes, colors):
     start = 14 - size / 2 - 0.5
     ax1.add_patch(plt.Rectangle((start, start), size, size, fill=False, edgecolor=color, linewidth=2, label=name))
 ax1.legend(fontsize=7, loc="lower left")
-ax1.set(title="What one unit sees on the 28x28 input", xticks=[], yticks=[])
+ax1.set(title="What one unit sees on the 28×28 input", xticks=[], yticks=[])
 ax2.bar([name for name, *_ in layers], sizes, color=colors)
 ax2.set(title="Receptive field after each layer", ylabel="pixels per side")
 for i, size in enumerate(sizes):
-    ax2.text(i, size + 0.3, f"{size}x{size}", ha="center", fontsize=9)
+    ax2.text(i, size + 0.3, f"{size}×{size}", ha="center", fontsize=9)
 fig.suptitle("Receptive field growth in LeNet-5: pooling doubles the step of every later layer", fontsize=10)
 plt.tight_layout()
 plt.show()
