@@ -80,9 +80,22 @@ class Tables:
         return None
 
     def english_words(self, text: str) -> list[str]:
-        """English words in a text that are not code names or units (``[keep]``), nor inside math."""
+        """English words in a text that are not code names or units.
+
+        Not words: mathtext (``$...$``), numbers (``3.4e+38``, ``3x3``), single letters (symbols),
+        and code names: dotted (``nn.Linear``, ``china.jpg``), with ``_`` or a digit (``T_max``,
+        ``AddBackward0``), CamelCase (``OneCycleLR``), all capitals (``MSE``), followed by ``(`` or
+        ``=`` (a call, an argument), or listed in ``[keep] words``."""
         text = re.sub(r"\$[^$]*\$", " ", text)  # mathtext: symbols, not words
-        return [w for w in WORD.findall(text) if w not in self.keep and w.split(".")[-1] not in self.keep]
+        text = re.sub(rf"(?<![A-Za-z_]){NUMBER}(?:[x×]{NUMBER})*(?![A-Za-z_])", " ", text)
+        words = []
+        for match in WORD.finditer(text):
+            word, after = match.group(0), text[match.end():match.end() + 1]
+            if (len(word) == 1 or word in self.keep or "." in word or "_" in word or any(c.isdigit() for c in word)
+                    or re.search(r"[a-z][A-Z]", word) or (word.isupper() and len(word) > 1) or after in ("(", "=")):
+                continue
+            words.append(word)
+        return words
 
     def needs_translation(self, text: str) -> bool:
         return bool(self.english_words(text))
@@ -316,9 +329,9 @@ def leftover_english(figures: list[Path], tables: Tables | None = None) -> list[
     problems = []
     for number, record in enumerate(records, 1):
         for english, used in record.get("texts", {}).items():
-            if used is None:
+            if used is None and tables.needs_translation(english):
                 problems.append(f"figure {number}: no translation for {english!r}")
-            elif tables.english_words(used):
+            elif used is not None and tables.english_words(used):
                 problems.append(f"figure {number}: {used!r} still has English {tables.english_words(used)}")
         if record.get("tofu"):
             problems.append(f"figure {number}: no font for {''.join(record['tofu'])!r}")

@@ -41,6 +41,11 @@ def test_missing_entries_and_words_that_may_stay():
     assert not t.needs_translation("nn.Linear")
     assert not t.needs_translation("$\\alpha = 0.1$")  # math: symbols, not words
     assert t.english_words("ReLU 之后 gradient") == ["gradient"]
+    # numbers and code names are not words to translate
+    assert t.english_words("最大值 3.39e+38，3x3 卷积核，f(x)") == []
+    assert t.english_words("AddBackward0、OneCycleLR(max_lr=0.1)、T_max、china.jpg、MSE") == []
+    assert t.english_words("Cutout(1, 64) 与 noise") == ["noise"]
+    assert t.english_words("float32 与 bfloat16，int8") == []
 
 
 def test_tables_merge_and_a_key_with_two_values_is_an_error(tmp_path):
