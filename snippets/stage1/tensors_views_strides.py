@@ -22,7 +22,7 @@ print("after t[0, 2] = 100, x[2, 0] =", x[2, 0].item())
 assert x[2, 0] == 100
 x[2, 0] = 8  # put it back
 
-# view() needs a layout it can express with strides; t's rows are not adjacent in memory
+# view() needs a layout it can express with strides; the elements of a row of t are not adjacent in memory
 try:
     t.view(12)
 except RuntimeError as error:
