@@ -87,12 +87,13 @@ class Tables:
         ``AddBackward0``), CamelCase (``OneCycleLR``), all capitals (``MSE``), followed by ``(`` or
         ``=`` (a call, an argument), or listed in ``[keep] words``."""
         text = re.sub(r"\$[^$]*\$", " ", text)  # mathtext: symbols, not words
-        text = re.sub(rf"(?<![A-Za-z_]){NUMBER}(?:[x×]{NUMBER})*(?![A-Za-z_])", " ", text)
+        text = re.sub(rf"(?<![A-Za-z_.]){NUMBER}(?:[x×]{NUMBER})*(?![A-Za-z_])", " ", text)
         words = []
         for match in WORD.finditer(text):
-            word, after = match.group(0), text[match.end():match.end() + 1]
+            word, after = match.group(0), text[match.end():match.end() + 2]
             if (len(word) == 1 or word in self.keep or "." in word or "_" in word or any(c.isdigit() for c in word)
-                    or re.search(r"[a-z][A-Z]", word) or (word.isupper() and len(word) > 1) or after in ("(", "=")):
+                    or re.search(r"[a-z][A-Z]", word) or (word.isupper() and len(word) > 1) or after[:1] in ("(", "=")
+                    or re.fullmatch(r"\.\w", after)):  # blocks.0: a module path
                 continue
             words.append(word)
         return words

@@ -46,6 +46,7 @@ def test_missing_entries_and_words_that_may_stay():
     assert t.english_words("AddBackward0、OneCycleLR(max_lr=0.1)、T_max、china.jpg、MSE") == []
     assert t.english_words("Cutout(1, 64) 与 noise") == ["noise"]
     assert t.english_words("float32 与 bfloat16，int8") == []
+    assert t.english_words("blocks.0 与 stem.0") == [] and t.english_words("the end.") == ["the", "end"]
 
 
 def test_tables_merge_and_a_key_with_two_values_is_an_error(tmp_path):
