@@ -91,7 +91,7 @@ pretrained_features = source_model.features.state_dict()
 
 
 def progressive_unfreezing(model, x, y, steps_per_stage=20):
-    """Train the head first, then unfreeze one more block (deepest first) per stage."""
+    """Train the last block and the head first, then unfreeze one more block (deeper first) per stage."""
     stages = [
         ["block3", "classifier"],
         ["block2", "block3", "classifier"],
