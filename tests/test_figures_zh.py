@@ -107,8 +107,15 @@ def table_dir(tmp_path, monkeypatch):
         [keep]
         words = ["ReLU", "ms"]
     """), encoding="utf-8")
-    monkeypatch.setenv("SNIPPETS_FIGURE_TEXT", str(folder))  # the runner's children read it too
-    return folder
+    monkeypatch.setenv("SNIPPETS_FIGURE_TEXT", str(folder))  # the runner's children read it too...
+    # ...but they fork from the process's one warm worker, which keeps the environment it started
+    # with: restart it so the children see these tables, and again afterwards so that later tests'
+    # snippets do not.
+    from snippet_runner import runner
+
+    runner._worker.close()
+    yield folder
+    runner._worker.close()
 
 
 def _run(tmp_path, code: str):
