@@ -310,7 +310,9 @@ def translation_changes(figures: list[Path], tables: Tables | None = None) -> li
 def chinese_title(title: str, record: dict | None) -> str:
     """A figure's title (its alt text) in Chinese, from the translations its run used."""
     texts = (record or {}).get("texts", {})
-    parts = [texts.get(part.strip()) or part for part in title.split("; ")] if title else []
+    if title and texts.get(title.strip()):  # a suptitle, which may itself contain "; "
+        return texts[title.strip()].replace("\n", " ")
+    parts = [texts.get(part.strip()) or part for part in title.split("; ")] if title else []  # axes' titles
     return "；".join(p.replace("\n", " ") for p in parts)
 
 

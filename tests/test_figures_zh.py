@@ -216,3 +216,9 @@ def test_figures_on_chinese_pages_carry_no_english(block, outcomes):
     problems = figures.leftover_english(outcome.result.figures)
     assert not problems, (f"snippets/{block.include} (on {block.page}): add these to figure_text/zh/*.toml "
                           "(or, for a code name or unit, to [keep] words):\n  " + "\n  ".join(problems))
+
+
+def test_the_alt_text_of_a_suptitle_with_a_semicolon_is_translated_whole():
+    record = {"texts": {"a; b": "甲；乙", "a": "甲", "b": "乙"}}
+    assert figures.chinese_title("a; b", record) == "甲；乙"
+    assert figures.chinese_title("a; c", {"texts": {"a": "甲"}}) == "甲；c"  # axes' titles, one by one
