@@ -213,6 +213,8 @@ class _TranslatingFormatter:
 
 
 def _translated(text: str, tables: Tables, record: dict) -> str:
+    if text is not None and not isinstance(text, str):
+        text = str(text)  # a FixedFormatter hands back its labels as given: numpy integers, say
     if not text or not tables.needs_translation(text):
         return text
     translation = tables.translate(text)

@@ -222,3 +222,21 @@ def test_the_alt_text_of_a_suptitle_with_a_semicolon_is_translated_whole():
     record = {"texts": {"a; b": "甲；乙", "a": "甲", "b": "乙"}}
     assert figures.chinese_title("a; b", record) == "甲；乙"
     assert figures.chinese_title("a; c", {"texts": {"a": "甲"}}) == "甲；c"  # axes' titles, one by one
+
+
+def test_tick_labels_that_are_not_strings_are_translated_as_text(tmp_path, table_dir):
+    """ConfusionMatrixDisplay's FixedFormatter hands back numpy integers (a buffer, to `re`)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots()
+    ax.imshow(np.eye(3))
+    ax.set_xticks(range(3), labels=list(np.arange(3)))
+    ax.set_title("validation accuracy")
+    record = figures.save_chinese(fig, tmp_path / "f.zh.png", tables=figures.read_tables(table_dir))
+    plt.close(fig)
+    assert "error" not in record, record
+    assert record["texts"]["validation accuracy"] == "验证准确率"
