@@ -69,3 +69,34 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("roadmap coverage")
     for line in roadmap.coverage_report():
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The whole site, built once per test run (TEST_SITE_DIR: an existing build) and served on loopback;
+    the browser tests and the Chinese search test share it."""
+    import functools
+    import http.server
+    import os
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    from tests.project import ROOT
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    if os.environ.get("TEST_SITE_DIR"):
+        folder = Path(os.environ["TEST_SITE_DIR"])
+    else:
+        folder = tmp_path_factory.mktemp("built-site")
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(folder)], cwd=ROOT,
+                       env=env, check=True, timeout=3000)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()

@@ -7,13 +7,9 @@ TEST_SITE_DIR=<folder> serves a site you built already instead (quick work on th
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -31,25 +27,9 @@ if not Path(CHROMIUM).exists():
 pytestmark = pytest.mark.browser
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    if os.environ.get("TEST_SITE_DIR"):
-        site = Path(os.environ["TEST_SITE_DIR"])
-    else:
-        site = tmp_path_factory.mktemp("browser-site")
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)], cwd=ROOT,
-                       env=env, check=True, timeout=3000)
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+def site_url(served_site):
+    return served_site[1]
 
 
 @pytest.fixture(scope="module")

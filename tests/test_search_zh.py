@@ -7,19 +7,15 @@ serves a site you built already.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.project import ROOT, docs_dir
-from tests.test_browser import QuietHandler, browser, first_search_result  # noqa: F401 - fixtures
+from tests.test_browser import browser, first_search_result  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -50,20 +46,10 @@ def test_the_ten_are_glossary_terms_and_real_lessons():
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
+def site_url(served_site):
     """The Chinese site's root (``zh/`` of a two-language build; the root of a BUILD_ONLY_LOCALE=zh one)."""
-    if os.environ.get("TEST_SITE_DIR"):
-        site = Path(os.environ["TEST_SITE_DIR"])
-    else:
-        site = tmp_path_factory.mktemp("search-site")
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)], cwd=ROOT,
-                       env=env, check=True, timeout=3000)
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/" + ("zh/" if (site / "zh" / "index.html").is_file() else "")
-    server.shutdown()
+    folder, url = served_site
+    return url + ("zh/" if (folder / "zh" / "index.html").is_file() else "")
 
 
 @pytest.fixture(scope="module")
