@@ -3,11 +3,14 @@
     python -m snippet_runner.reader                    # every snippet a page executes
     python -m snippet_runner.reader stage3 gan.md      # only those whose file or page contains a filter
     python -m snippet_runner.reader --list             # what would run, with time limits
+    python -m snippet_runner.reader --jobs 1           # one at a time (default: two)
+    python -m snippet_runner.reader --shard 2/3        # one of three machines' share
+    python -m snippet_runner.reader --fresh            # ignore the recorded passes, run everything
 
 The build and the tests run snippets through the runner: forked from a warm worker, one torch
 thread each, seeded. A reader does something plainer: copies one file into an empty folder and
 runs ``python file.py`` with every core. A claim that only holds under the runner's conditions is
-not verified, so this runs each snippet the reader's way, one at a time:
+not verified, so this runs each snippet the reader's way:
 
 - the file alone in a fresh, empty temporary folder, run there as ``python <file>``;
 - default threads: no ``OMP_NUM_THREADS``/``MKL_NUM_THREADS``/... (removed if the caller set them),
@@ -19,22 +22,45 @@ not verified, so this runs each snippet the reader's way, one at a time:
   what a snippet printed before it was stopped at its time limit is not lost in a buffer;
 - the time limit of the page's block (``<!--pytest.mark.timeout(N)-->``, else the default).
 
-"Executable" means included by a page and marked neither skip (needs network) nor gpu. A snippet
-included by several pages runs once. The exit status is 1 if any snippet failed; the failures are
-named at the end, after the ten slowest snippets and their times.
+"Executable" means included by a page and not "not executed here" by the session's one rule
+(``Session.not_run_reason``: marked skip, or marked gpu where no CUDA GPU is visible; a GPU
+machine runs the GPU blocks). A snippet included by several pages runs once.
+
+Cheaper, with the same guarantee (every snippet passes alone, plain ``python file.py``, default
+threads, offline, within its time limit):
+
+- Two at a time (``--jobs``): each is still its own plain process with default threads. What
+  fails beside another snippet (over its time limit on a shared machine, a port another snippet
+  held) is run again alone, one at a time, and only a failure alone is a failure. So a pass
+  means the snippet passed as a reader runs it, and a failure is one a reader would see.
+  Run times for a budget (issue 20) are measured elsewhere, one at a time on a quiet machine.
+- Recorded passes (``<cache>/reader/``, beside the runner's results): a snippet that passed
+  before with the same bytes and time limit, the same reader and network guard (their files'
+  bytes), the same Python, the same installed distributions (every one, with its version), the
+  same number of cores (default threads) and the same device is not run again; ``--fresh``
+  runs everything. Only passes are recorded.
+
+The exit status is 1 if any snippet failed; the failures are named at the end, after the ten
+slowest snippets and their times.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import platform
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .collect import Block
@@ -42,6 +68,7 @@ from .site import Site
 
 GUARD_DIR = Path(__file__).resolve().parent / "_subprocess_guard"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+DEFAULT_JOBS = 2
 
 # Variables that pin the number of threads; a reader has none of them set.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
@@ -49,6 +76,9 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 # Variables the runner uses to steer snippets (device, cache, seeds); a reader has none of them.
 RUNNER_VARIABLES = ("SNIPPETS_DEVICE", "SNIPPETS_FRESH", "SNIPPETS_CACHE_DIR", "PYTHONHASHSEED")
 OUTPUT_TAIL_LINES = 40
+# What a snippet's run depends on besides its own bytes: how it is run (this file) and the guard.
+PROCEDURE_FILES = (Path(__file__).resolve(), GUARD_DIR / "sitecustomize.py",
+                   Path(__file__).resolve().parent / "netguard.py")
 
 
 @dataclass
@@ -68,6 +98,8 @@ class Outcome:
     duration: float
     returncode: int | None  # None: killed at the time limit
     output: str
+    cached: bool = False  # a recorded pass: not run this time
+    note: str = ""  # e.g. "failed beside another snippet, passed alone"
 
 
 # -- which snippets --------------------------------------------------------------------------------
@@ -77,11 +109,15 @@ def site_blocks(config_file: Path = DEFAULT_CONFIG) -> list[Block]:
     return Site.load(config_file).blocks()
 
 
-def executable(blocks: list[Block]) -> list[Snippet]:
-    """The snippets a reader can run here: included by a page, not marked skip or gpu; once each."""
+def executable(blocks: list[Block], not_run_reason=None) -> list[Snippet]:
+    """The snippets a reader can run here: included by a page, and executed here by the session's
+    rule (``not_run_reason(block)`` is None; without it: not marked skip or gpu); once each."""
+    if not_run_reason is None:
+        def not_run_reason(block):
+            return block.skip_reason or block.gpu_reason or None
     snippets: dict[Path, Snippet] = {}
     for block in blocks:
-        if block.snippet is None or block.skip_reason or block.gpu_reason:
+        if block.snippet is None or not_run_reason(block):
             continue
         known = snippets.get(block.snippet)
         if known is None:
@@ -97,6 +133,65 @@ def select(snippets: list[Snippet], filters: list[str]) -> list[Snippet]:
     if not filters:
         return list(snippets)
     return [s for s in snippets if any(f in s.include or any(f in page for page in s.pages) for f in filters)]
+
+
+def shard(snippets: list[Snippet], number: int, count: int, seconds: dict[str, float | None]) -> list[Snippet]:
+    """Shard ``number`` of ``count``, balanced by ``seconds`` (a run time per include, None: unknown);
+    the same inputs give the same shards on every machine."""
+    from .shards import assign
+
+    mine = set(assign({s.include: seconds.get(s.include) for s in snippets}, count)[number - 1])
+    return [s for s in snippets if s.include in mine]
+
+
+# -- recorded passes -------------------------------------------------------------------------------
+
+def environment_digest(device: str) -> str:
+    """Everything a reader's run of an unchanged snippet depends on, besides the snippet itself."""
+    distributions = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()
+                            if d.metadata["Name"]})
+    material = {
+        "procedure": [hashlib.sha256(p.read_bytes()).hexdigest() for p in PROCEDURE_FILES],
+        "python": [platform.python_implementation(), platform.python_version()],
+        "machine": [platform.system(), platform.machine()],
+        "cores": os.cpu_count(),  # default threads
+        "device": device,
+        "distributions": distributions,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+class Passes:
+    """Recorded passes: ``<folder>/<key>.json``, the key a digest of the snippet's bytes, its time
+    limit and ``environment_digest``. Written to a temporary file and renamed into place."""
+
+    def __init__(self, folder: Path, environment: str) -> None:
+        self.folder = Path(folder)
+        self.environment = environment
+
+    def key(self, snippet: Snippet) -> str:
+        material = json.dumps({"timeout": snippet.timeout, "environment": self.environment}, sort_keys=True)
+        return hashlib.sha256(hashlib.sha256(snippet.path.read_bytes()).digest() + material.encode()).hexdigest()[:32]
+
+    def get(self, snippet: Snippet) -> float | None:
+        """The recorded run time of a pass of this snippet here, or None."""
+        try:
+            entry = json.loads((self.folder / f"{self.key(snippet)}.json").read_text())
+            return float(entry["seconds"]) if entry.get("key") == self.key(snippet) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, outcome: Outcome) -> None:
+        if not outcome.ok:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        key = self.key(outcome.snippet)
+        entry = {"key": key, "snippet": outcome.snippet.include, "seconds": round(outcome.duration, 3),
+                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        handle, staging = tempfile.mkstemp(prefix=f".{key}-", dir=self.folder)
+        with os.fdopen(handle, "w") as file:
+            json.dump(entry, file)
+        os.replace(staging, self.folder / f"{key}.json")
 
 
 # -- how they run ----------------------------------------------------------------------------------
@@ -129,6 +224,19 @@ def check_guard(env: dict, python: str = sys.executable) -> None:
                            f"the network guard (is snippet_runner importable by {python}?)\n{result.stderr}")
 
 
+_running: set[subprocess.Popen] = set()  # every snippet process group alive now (ended on Ctrl-C)
+_running_lock = threading.Lock()
+
+
+def kill_running() -> None:
+    with _running_lock:
+        for process in list(_running):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def run_one(snippet: Snippet, env: dict, python: str = sys.executable) -> Outcome:
     """Copy the file alone into an empty folder and run ``python <file>`` there."""
     with tempfile.TemporaryDirectory(prefix="reader-") as folder:
@@ -139,6 +247,8 @@ def run_one(snippet: Snippet, env: dict, python: str = sys.executable) -> Outcom
         process = subprocess.Popen([python, target.name], cwd=folder, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                    errors="replace", start_new_session=True)
+        with _running_lock:
+            _running.add(process)
         try:
             output, _ = process.communicate(timeout=snippet.timeout)
             returncode = process.returncode
@@ -151,8 +261,48 @@ def run_one(snippet: Snippet, env: dict, python: str = sys.executable) -> Outcom
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+            try:  # what the snippet left running in its session (a daemon) ends with it
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            with _running_lock:
+                _running.discard(process)
         duration = time.perf_counter() - started
     return Outcome(snippet, returncode == 0, duration, returncode, output)
+
+
+def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: str = sys.executable) -> list[Outcome]:
+    """Every snippet, ``jobs`` at a time; then each one that failed beside others again, alone.
+
+    ``report(outcome)`` is called as each result is known (in the order they finish)."""
+    report = report or (lambda outcome: None)
+    outcomes: dict[int, Outcome] = {}
+    if jobs <= 1:
+        for index, snippet in enumerate(snippets):
+            outcomes[index] = run_one(snippet, env, python)
+            report(outcomes[index])
+        return [outcomes[i] for i in range(len(snippets))]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run_one, snippet, env, python): index for index, snippet in enumerate(snippets)}
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[futures[future]] = outcome
+                if outcome.ok:
+                    report(outcome)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            kill_running()
+            raise
+    for index in sorted(i for i, o in outcomes.items() if not o.ok):  # only a failure alone is a failure
+        beside = outcomes[index]
+        alone = run_one(snippets[index], env, python)
+        if alone.ok:
+            alone.note = f"{status(beside).lower()} beside another snippet, passed alone"
+        outcomes[index] = alone
+        report(alone)
+    return [outcomes[i] for i in range(len(snippets))]
 
 
 # -- reporting -------------------------------------------------------------------------------------
@@ -168,19 +318,23 @@ def tail(text: str, lines: int = OUTPUT_TAIL_LINES) -> str:
 
 def status(outcome: Outcome) -> str:
     if outcome.ok:
-        return "ok"
+        return "ok (passed before, not run again)" if outcome.cached else "ok"
     if outcome.returncode is None:
         return f"FAILED (over {outcome.snippet.timeout:g} s)"
     return f"FAILED (exit {outcome.returncode})"
 
 
 def summary(outcomes: list[Outcome]) -> str:
-    width = max((len(o.snippet.include) for o in outcomes), default=0)
-    lines = [f"Slowest {min(10, len(outcomes))} of {len(outcomes)} (plain `python file.py`, default threads):"]
-    lines += [f"  {o.duration:7.1f} s  {o.snippet.include:<{width}}  {status(o)}" for o in slowest(outcomes)]
+    ran = [o for o in outcomes if not o.cached]
+    width = max((len(o.snippet.include) for o in ran), default=0)
+    lines = [f"Slowest {min(10, len(ran))} of {len(ran)} run (plain `python file.py`, default threads):"]
+    lines += [f"  {o.duration:7.1f} s  {o.snippet.include:<{width}}  {status(o)}" for o in slowest(ran)]
     failed = [o for o in outcomes if not o.ok]
-    total = sum(o.duration for o in outcomes)
-    lines.append(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed, {total:.0f} s in all.")
+    total = sum(o.duration for o in ran)
+    recorded = len(outcomes) - len(ran)
+    lines.append(f"{len(outcomes) - len(failed)} passed"
+                 + (f" ({recorded} of them recorded passes, not run again)" if recorded else "")
+                 + f", {len(failed)} failed, {total:.0f} s of snippet run time in all.")
     if failed:
         lines.append("Failed in the reader's run: " + ", ".join(
             f"{o.snippet.include} ({', '.join(o.snippet.pages)})" for o in failed))
@@ -192,16 +346,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("filters", nargs="*", help="run only snippets whose file or page contains one of these")
     parser.add_argument("--list", action="store_true", help="list the snippets that would run, and stop")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="the site's mkdocs.yml")
+    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS,
+                        help=f"snippets run at the same time (default {DEFAULT_JOBS}); a failure is confirmed alone")
+    parser.add_argument("--shard", default=None, metavar="I/N",
+                        help="run only shard I of N (balanced by recorded run times)")
+    parser.add_argument("--fresh", action="store_true", help="run every snippet, even one with a recorded pass")
     args = parser.parse_args(argv)
 
-    blocks = site_blocks(args.config)
-    everything = executable(blocks)
-    chosen = select(everything, args.filters)
-    not_run = sorted({b.include for b in blocks if b.snippet and (b.skip_reason or b.gpu_reason)})
+    site = Site.load(args.config)
+    blocks = site.blocks()
+    session = site.session()  # its one rule decides what is not executed here (a GPU machine runs gpu blocks)
+    try:
+        everything = executable(blocks, session.not_run_reason)
+        not_run = sorted({b.include for b in blocks if b.snippet and session.not_run_reason(b)} -
+                         {s.include for s in everything})
+        device = session.environment["device"]
+        chosen = select(everything, args.filters)
+        passes = Passes(site.cache_dir / "reader", environment_digest(device))
+        seconds: dict[str, float | None] = {}  # the runner's recorded run time (the same on every shard)
+        for block in blocks:
+            if block.snippet is not None and not session.not_run_reason(block) and block.include not in seconds:
+                cached = session.lookup(block).result
+                seconds[block.include] = cached.duration if cached else None
+        if args.shard:
+            from .shards import parse
+
+            number, count = parse(args.shard)
+            costs = {s.include: 0.0 if not args.fresh and passes.get(s) is not None else seconds.get(s.include)
+                     for s in everything}  # a recorded pass costs nothing
+            chosen = shard(chosen, number, count, costs)
+    finally:
+        session.close()
+        # The probe may have started the runner's warm worker; a reader's run never forks from it.
+        from . import runner
+
+        worker = getattr(runner, "_worker", None)
+        if worker is not None:
+            worker.close()
     if args.list:
         for snippet in chosen:
             print(f"{snippet.include}  (limit {snippet.timeout:g} s; {', '.join(snippet.pages)})")
-        print(f"{len(chosen)} of {len(everything)} executable snippets; not run here (skip/gpu): {len(not_run)}")
+        print(f"{len(chosen)} of {len(everything)} executable snippets; not run here: {len(not_run)}")
         return 0
     if not chosen:
         print(f"no executable snippet matches {args.filters}", file=sys.stderr)
@@ -209,15 +394,37 @@ def main(argv: list[str] | None = None) -> int:
 
     env = reader_environment()
     check_guard(env)
+    recorded = {} if args.fresh else {s.include: t for s in chosen if (t := passes.get(s)) is not None}
+    # Longest first (by the runner's recorded times): two at a time, the last one to finish is a short one.
+    to_run = sorted((s for s in chosen if s.include not in recorded),
+                    key=lambda s: -(seconds.get(s.include) or 0.0) if args.jobs > 1 else 0.0)
     print(f"The reader's run: {len(chosen)} snippets, each alone in an empty folder as `python file.py`, "
-          f"default threads, offline, one at a time ({len(not_run)} marked skip/gpu are not run).", flush=True)
-    outcomes = []
-    for number, snippet in enumerate(chosen, 1):
-        outcome = run_one(snippet, env)
-        outcomes.append(outcome)
-        print(f"[{number}/{len(chosen)}] {snippet.include}: {status(outcome)} in {outcome.duration:.1f} s", flush=True)
+          f"default threads, offline, {args.jobs} at a time (a failure is run again alone); "
+          f"{len(recorded)} passed before with the same bytes and environment and are not run again; "
+          f"{len(not_run)} are not executed here.", flush=True)
+    position = {s.include: n for n, s in enumerate(chosen, 1)}
+
+    def report(outcome: Outcome) -> None:
+        note = f" ({outcome.note})" if outcome.note else ""
+        print(f"[{position[outcome.snippet.include]}/{len(chosen)}] {outcome.snippet.include}: {status(outcome)} "
+              f"in {outcome.duration:.1f} s{note}", flush=True)
         if not outcome.ok:
             print(tail(outcome.output), flush=True)
+        passes.put(outcome)
+
+    for snippet in chosen:
+        if snippet.include in recorded:
+            print(f"[{position[snippet.include]}/{len(chosen)}] {snippet.include}: ok (passed before, not run again), "
+                  f"{recorded[snippet.include]:.1f} s then", flush=True)
+    try:
+        ran = run_all(to_run, env, args.jobs, report)
+    except KeyboardInterrupt:
+        kill_running()
+        print("interrupted: every snippet process was ended", file=sys.stderr)
+        return 130
+    by_include = {o.snippet.include: o for o in ran}
+    outcomes = [by_include.get(s.include) or Outcome(s, True, recorded[s.include], 0, "", cached=True)
+                for s in chosen]
     print(summary(outcomes), flush=True)
     return 0 if all(o.ok for o in outcomes) else 1
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -405,16 +406,34 @@ TINY_SITE = {
 }
 
 
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    """A snippet cache folder holding only the session's remembered environment probe (which starts the
+    runner's warm worker once), so each test's reader starts without probing again."""
+    folder = tmp_path_factory.mktemp("probed")
+    site = _write_site(folder / "site", TINY_SITE)
+    listed = _reader(site, "--list", cache=folder / "cache")
+    assert listed.returncode == 0, listed.stderr
+    assert list((folder / "cache").glob("environment-*.json")), "the session did not remember its probe"
+    return folder / "cache"
+
+
+def _write_site(folder, files):
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(textwrap.dedent(text).lstrip())
+    return folder
+
+
 @pytest.fixture
-def tiny_site(tmp_path):
-    for name, text in TINY_SITE.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(textwrap.dedent(text).lstrip())
-    return tmp_path
+def tiny_site(tmp_path, probed):
+    shutil.copytree(probed, tmp_path / "cache")
+    return _write_site(tmp_path / "site", TINY_SITE)
 
 
-def _reader(site, *args):
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "NO_MKDOCS_2_WARNING": "1"}
+def _reader(site, *args, cache=None):
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "NO_MKDOCS_2_WARNING": "1",
+           "SNIPPETS_CACHE_DIR": str(cache or site.parent / "cache")}
     return subprocess.run([sys.executable, "-m", "snippet_runner.reader", "--config", str(site / "mkdocs.yml"), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -425,14 +444,14 @@ def test_reader_lists_what_it_would_run(tiny_site):
     assert re.findall(r"^(\S+\.py)", listed.stdout, re.M) == ["good.py", "slow.py", "bad.py"]
     assert "good.py  (limit 120 s; index.md:3, other.md:3)" in listed.stdout
     assert "slow.py  (limit 3 s; index.md:8)" in listed.stdout
-    assert "not run here (skip/gpu): 2" in listed.stdout
+    assert "not run here: 2" in listed.stdout
 
 
 def test_reader_runs_each_snippet_alone_offline_and_names_the_failures(tiny_site):
-    run = _reader(tiny_site)
+    run = _reader(tiny_site)  # two at a time (the default); a failure is confirmed alone
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
-    assert "[1/3] good.py: ok" in out
+    assert "2 at a time" in out and "[1/3] good.py: ok" in out
     assert "[2/3] slow.py: FAILED (over 3 s)" in out and "killed: over its time limit of 3 s" in out
     assert "started, then stuck" in out  # what it printed before it was stopped is shown
     assert "[3/3] bad.py: FAILED (exit 1)" in out and "AssertionError: arithmetic is broken" in out
@@ -442,6 +461,80 @@ def test_reader_runs_each_snippet_alone_offline_and_names_the_failures(tiny_site
 
 
 def test_reader_passes_when_everything_passes(tiny_site):
-    run = _reader(tiny_site, "good.py")
+    run = _reader(tiny_site, "good.py", "--jobs", "1")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 passed, 0 failed" in run.stdout and "Slowest 1 of 1" in run.stdout
+    assert "1 passed, 0 failed" in run.stdout and "Slowest 1 of 1" in run.stdout and "1 at a time" in run.stdout
+
+
+def test_the_reader_follows_the_sessions_rule_for_what_is_not_run():
+    """Session.not_run_reason decides (a GPU machine runs the gpu blocks); without a session, the markers."""
+    from snippet_runner.collect import Block, Mark
+
+    def block(name, *marks):
+        return Block(page="p.md", line=1, end_line=3, indent="", code="", include=name, snippet=Path("/x") / name,
+                     marks=list(marks))
+
+    blocks = [block("a.py"), block("gpu.py", Mark("gpu", (), {"reason": "CUDA"})),
+              block("net.py", Mark("skip", (), {"reason": "network"}))]
+    assert [s.include for s in reader.executable(blocks)] == ["a.py"]
+    gpu_machine = reader.executable(blocks, lambda b: b.skip_reason)  # what the session says where CUDA is visible
+    assert [s.include for s in gpu_machine] == ["a.py", "gpu.py"]
+
+
+SHARED_LOCK = """
+    # holds a lock that no other snippet may hold at the same time (like a fixed port), for a few seconds
+    import fcntl
+    import time
+    handle = open({path!r}, "w")
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while the other one holds it
+    time.sleep(3)
+    print("held it alone")
+"""
+
+
+def test_a_snippet_that_fails_only_beside_another_is_run_again_alone_and_passes(tmp_path, probed):
+    shutil.copytree(probed, tmp_path / "cache")
+    lock = str(tmp_path / "port.lock")
+    site = _write_site(tmp_path / "site", {
+        "mkdocs.yml": TINY_SITE["mkdocs.yml"],
+        "docs/index.md": '# Two\n\n```python\n--8<-- "one.py"\n```\n\n```python\n--8<-- "two.py"\n```\n',
+        "snippets/one.py": SHARED_LOCK.format(path=lock), "snippets/two.py": SHARED_LOCK.format(path=lock)})
+    run = _reader(site, "--jobs", "2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "beside another snippet, passed alone" in run.stdout, run.stdout  # one of the two collided
+    assert "2 passed, 0 failed" in run.stdout
+
+
+def test_a_recorded_pass_is_not_run_again_until_the_snippet_or_fresh_says_so(tiny_site):
+    first = _reader(tiny_site, "good.py", "bad.py")
+    assert "0 passed before" in first.stdout and "1 passed, 1 failed" in first.stdout
+    second = _reader(tiny_site, "good.py", "bad.py")  # good.py passed; a failure is never recorded
+    assert "1 passed before with the same bytes and environment" in second.stdout
+    assert "[1/2] good.py: ok (passed before, not run again)" in second.stdout
+    assert "[2/2] bad.py: FAILED (exit 1)" in second.stdout and second.returncode == 1
+    assert "1 passed (1 of them recorded passes, not run again), 1 failed" in second.stdout
+    fresh = _reader(tiny_site, "good.py", "--fresh")
+    assert "0 passed before" in fresh.stdout and "[1/1] good.py: ok in" in fresh.stdout
+    good = tiny_site / "snippets" / "good.py"
+    good.write_text(good.read_text() + "print('one more line')\n")  # new bytes: runs again
+    changed = _reader(tiny_site, "good.py")
+    assert "0 passed before" in changed.stdout and "[1/1] good.py: ok in" in changed.stdout
+
+
+def test_the_recorded_pass_depends_on_the_environment(tmp_path):
+    snippet = reader.Snippet("a.py", tmp_path / "a.py", ["p.md:1"], 120.0)
+    snippet.path.write_text("print(1)\n")
+    here = reader.Passes(tmp_path / "passes", reader.environment_digest("cpu"))
+    here.put(reader.Outcome(snippet, True, 1.5, 0, "1\n"))
+    here.put(reader.Outcome(reader.Snippet("b.py", snippet.path, [], 60.0), False, 1.0, 1, ""))  # not recorded
+    assert here.get(snippet) == 1.5 and len(list((tmp_path / "passes").glob("*.json"))) == 1
+    assert reader.Passes(tmp_path / "passes", reader.environment_digest("cuda")).get(snippet) is None
+    assert here.get(reader.Snippet("a.py", snippet.path, [], 240.0)) is None  # another time limit
+    assert reader.environment_digest("cpu") == here.environment
+
+
+def test_reader_shards_are_disjoint_and_cover_everything(tiny_site):
+    listed = [re.findall(r"^(\S+\.py)", _reader(tiny_site, "--list", "--shard", f"{i}/2").stdout, re.M)
+              for i in (1, 2)]
+    assert listed[0] and listed[1] and not set(listed[0]) & set(listed[1]), listed
+    assert sorted(listed[0] + listed[1]) == ["bad.py", "good.py", "slow.py"]
