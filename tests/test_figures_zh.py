@@ -88,34 +88,65 @@ TINY = """
 """
 
 
+TEST_TABLES = """
+    "validation accuracy" = "验证准确率"
+    "small" = "小"
+    "medium" = "中"
+    "large" = "大"
+    "test accuracy {}" = "测试准确率 {}"
+    "model size" = "模型大小"
+    "accuracy" = "准确率"
+    "best" = "最佳"
+    "activation" = "激活函数"
+    "time" = "时间"
+    "A tiny figure" = "一张小图"
+    [keep]
+    words = ["ReLU", "ms"]
+"""
+
+
+def _write_tables(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "common.toml").write_text(textwrap.dedent(TEST_TABLES), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def table_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "figure_text"
-    folder.mkdir()
-    (folder / "common.toml").write_text(textwrap.dedent("""
-        "validation accuracy" = "验证准确率"
-        "small" = "小"
-        "medium" = "中"
-        "large" = "大"
-        "test accuracy {}" = "测试准确率 {}"
-        "model size" = "模型大小"
-        "accuracy" = "准确率"
-        "best" = "最佳"
-        "activation" = "激活函数"
-        "time" = "时间"
-        "A tiny figure" = "一张小图"
-        [keep]
-        words = ["ReLU", "ms"]
-    """), encoding="utf-8")
-    monkeypatch.setenv("SNIPPETS_FIGURE_TEXT", str(folder))  # the runner's children read it too...
-    # ...but they fork from the process's one warm worker, which keeps the environment it started
-    # with: restart it so the children see these tables, and again afterwards so that later tests'
-    # snippets do not.
+    """The test tables, as this process sees them (cache lookups, figures drawn here); no snippet runs with them."""
+    folder = _write_tables(tmp_path / "figure_text")
+    monkeypatch.setenv("SNIPPETS_FIGURE_TEXT", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """One real run of TINY through the runner, with the test tables, shared by the tests below (each one that
+    changes the cache or the tables works on its own copy): one run and two worker restarts, not three and six."""
     from snippet_runner import runner
 
-    runner._worker.close()
-    yield folder
-    runner._worker.close()
+    folder = tmp_path_factory.mktemp("tiny-figure")
+    tables = _write_tables(folder / "figure_text")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SNIPPETS_FIGURE_TEXT", str(tables))  # the runner's children read it too...
+        # ...but they fork from the process's one warm worker, which keeps the environment it started
+        # with: restart it so the children see these tables, and again afterwards so that later tests'
+        # snippets do not.
+        runner._worker.close()
+        try:
+            session, block, outcome = _run(folder, TINY)
+        finally:
+            runner._worker.close()
+    return folder / "cache", session, block, outcome
+
+
+def _cache_copy(tiny_run, into: Path):
+    """A copy of the shared run's cache, and where the run's cache entry sits in the copy."""
+    import shutil
+
+    cache, _, _, outcome = tiny_run
+    shutil.copytree(cache, into)
+    return into, into / outcome.result.figures[0].parent.relative_to(cache)
 
 
 def _run(tmp_path, code: str):
@@ -132,10 +163,10 @@ def _run(tmp_path, code: str):
         session.close()
 
 
-def test_a_real_run_saves_a_chinese_twin_with_chinese_text_and_no_tofu(tmp_path, table_dir):
+def test_a_real_run_saves_a_chinese_twin_with_chinese_text_and_no_tofu(tiny_run, table_dir):
     from matplotlib.image import imread
 
-    _, block, outcome = _run(tmp_path, TINY)
+    _, _, block, outcome = tiny_run
     assert outcome.status == "ok", outcome.result.output
     (english,) = outcome.result.figures
     chinese = figures.chinese_path(english)
@@ -158,10 +189,10 @@ def test_a_real_run_saves_a_chinese_twin_with_chinese_text_and_no_tofu(tmp_path,
     assert 'src="figure-1.png"' in en and 'alt="A tiny figure (figure 1 made by tiny_figure.py)"' in en
 
 
-def test_the_cache_keeps_the_twin_and_reruns_when_a_translation_changes(tmp_path, table_dir):
-    session, block, outcome = _run(tmp_path, TINY)
+def test_the_cache_keeps_the_twin_and_reruns_when_a_translation_changes(tiny_run, tmp_path, table_dir):
+    _, session, block, outcome = tiny_run
     assert outcome.status == "ok"
-    cache = Cache(tmp_path / "cache")
+    cache = Cache(_cache_copy(tiny_run, tmp_path / "cache")[0])
     key = session.key(block)
     environment = session._lookup_environment()
     found = cache.lookup(key, environment)
@@ -175,14 +206,14 @@ def test_the_cache_keeps_the_twin_and_reruns_when_a_translation_changes(tmp_path
     assert cache.lookup(key, environment).result is not None  # an entry no figure uses changes nothing
 
 
-def test_an_entry_without_chinese_figures_is_a_miss(tmp_path, table_dir):
-    session, block, outcome = _run(tmp_path, TINY)
-    variant = outcome.result.figures[0].parent
+def test_an_entry_without_chinese_figures_is_a_miss(tiny_run, tmp_path, table_dir):
+    _, session, block, outcome = tiny_run
+    cache, variant = _cache_copy(tiny_run, tmp_path / "cache")
     entry = json.loads((variant / "entry.json").read_text())
     (variant / figures.RECORD).unlink()
     del entry["figure_sha256"][figures.RECORD]
     (variant / "entry.json").write_text(json.dumps(entry))
-    found = Cache(tmp_path / "cache").lookup(session.key(block), session._lookup_environment())
+    found = Cache(cache).lookup(session.key(block), session._lookup_environment())
     assert found.result is None and found.reason == "no Chinese figures recorded"
 
 
