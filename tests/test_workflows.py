@@ -63,3 +63,23 @@ def test_the_stamp_names_the_pinned_torch(snippet_session):
     pins = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", (ROOT / "requirements.lock").read_text(), flags=re.M))
     environment = snippet_session.environment  # what the verified-with stamp shows
     assert environment["torch"] == pins["torch"] and environment["torchvision"] == pins["torchvision"]
+
+
+def test_the_reader_shards_cover_every_snippet_and_the_build_job_checks_it():
+    """The reader's run is split over machines (``--shard i/N`` for every i); the build job waits for them,
+    takes their recorded passes and runs the reader's run once more, which runs whatever no shard covered."""
+    import yaml
+
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())["jobs"]
+    reader = jobs["reader"]
+    (command,) = [s["run"] for s in reader["steps"] if "snippet_runner.reader" in s.get("run", "")]
+    count = int(re.search(r'--shard "\$\{\{ matrix.shard \}\}/(\d+)"', command)[1])
+    assert reader["strategy"]["matrix"]["shard"] == list(range(1, count + 1))
+    assert any(s.get("with", {}).get("path") == ".cache/snippets/reader" for s in reader["steps"]), "passes not kept"
+    build = jobs["build"]
+    assert "reader" in build["needs"]
+    steps = build["steps"]
+    merged = next(i for i, s in enumerate(steps) if s.get("with", {}).get("pattern") == "reader-passes-*")
+    check = next(i for i, s in enumerate(steps) if s.get("run") == ".venv/bin/python -m snippet_runner.reader")
+    assert steps[merged]["with"]["path"] == ".cache/snippets/reader" and merged < check
+    assert "build" in jobs["deploy"]["needs"], "deploying waits for the reader's run"
