@@ -399,8 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     to_run = sorted((s for s in chosen if s.include not in recorded),
                     key=lambda s: -(seconds.get(s.include) or 0.0) if args.jobs > 1 else 0.0)
     print(f"The reader's run: {len(chosen)} snippets, each alone in an empty folder as `python file.py`, "
-          f"default threads, offline, {args.jobs} at a time (a failure is run again alone); "
-          f"{len(recorded)} passed before with the same bytes and environment and are not run again; "
+          f"default threads, offline, "
+          + (f"{args.jobs} at a time (a failure is run again alone); " if args.jobs > 1 else "one at a time; ")
+          + f"{len(recorded)} passed before with the same bytes and environment and are not run again; "
           f"{len(not_run)} are not executed here.", flush=True)
     position = {s.include: n for n, s in enumerate(chosen, 1)}
 

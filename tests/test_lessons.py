@@ -463,7 +463,7 @@ def test_reader_runs_each_snippet_alone_offline_and_names_the_failures(tiny_site
 def test_reader_passes_when_everything_passes(tiny_site):
     run = _reader(tiny_site, "good.py", "--jobs", "1")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 passed, 0 failed" in run.stdout and "Slowest 1 of 1" in run.stdout and "1 at a time" in run.stdout
+    assert "1 passed, 0 failed" in run.stdout and "Slowest 1 of 1" in run.stdout and "one at a time" in run.stdout
 
 
 def test_the_reader_follows_the_sessions_rule_for_what_is_not_run():
