@@ -410,7 +410,12 @@ TINY_SITE = {
 def probed(tmp_path_factory):
     """A snippet cache folder holding only the session's remembered environment probe (which starts the
     runner's warm worker once), so each test's reader starts without probing again."""
+    from tests.project import site as project_site
+
     folder = tmp_path_factory.mktemp("probed")
+    (folder / "cache").mkdir()
+    for probe in project_site().cache_dir.glob("environment-*.json"):  # this environment's, if known: no worker start
+        shutil.copy(probe, folder / "cache")
     site = _write_site(folder / "site", TINY_SITE)
     listed = _reader(site, "--list", cache=folder / "cache")
     assert listed.returncode == 0, listed.stderr
