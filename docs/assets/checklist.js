@@ -96,6 +96,8 @@
         box.disabled = false;            /* Material renders task-list boxes disabled */
         box.removeAttribute("disabled");
         box.setAttribute("data-checklist-item", id);
+        /* the item's words name the box (Material's label wraps only the box and its indicator) */
+        box.setAttribute("aria-label", (item.textContent || "").replace(/\s+/g, " ").trim());
         box.checked = state[id] === true;
         item.classList.toggle("checklist-item--done", box.checked);
         boxes.push(box);
