@@ -6,24 +6,17 @@ operation: OpenMP's thread pool does not survive fork().
 
 It also records what the cache needs to know which installed distributions a snippet used:
 ``REQUESTED`` (for each module imported here, the top-level names its own import asked for, since
-a snippet that imports torch uses what torch imported, even though that happened before the fork),
-``DISTRIBUTIONS`` (top-level name -> distributions providing it) and ``VERSIONS``.
+a snippet that imports torch uses what torch imported, even though that happened before the fork).
+The worker hands it to the parent, which maps names to distributions (``cache.used_distributions``).
 """
 
 import builtins
 import importlib
-import re
-from importlib import metadata
 
 PRELOADED = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "torchvision",
              "torchvision.transforms.v2", "matplotlib", "matplotlib.pyplot", "PIL.Image", "sklearn.datasets")
 
 REQUESTED: dict[str, set[str]] = {}
-
-
-def normalize(name: str) -> str:
-    """A distribution's canonical name (PEP 503): "Scikit_Learn" -> "scikit-learn"."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _import_recording(name: str) -> None:
@@ -48,8 +41,3 @@ def _import_recording(name: str) -> None:
 
 for _name in PRELOADED:
     _import_recording(_name)
-
-DISTRIBUTIONS = {top: sorted({normalize(d) for d in dists})
-                 for top, dists in metadata.packages_distributions().items()}
-VERSIONS = {normalize(d.metadata["Name"]): d.version for d in reversed(list(metadata.distributions()))
-            if d.metadata["Name"]}  # reversed: the first on sys.path wins, as for imports

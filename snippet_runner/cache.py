@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 import time
@@ -30,13 +31,72 @@ from pathlib import Path
 from . import figures
 from .results import Result
 
-RUNNER_VERSION = "6"  # part of every key: a result (its splits report too) is only as good as the runner that made it
 SCHEMA = 2
 
+# The runner's own files whose changes can change a result (what runs, what is recorded): their
+# digest is part of every key, so no change to them can leave results made by older code in use.
+RESULT_SOURCES = ("cache.py", "child.py", "worker.py", "runner.py", "sandbox.py", "importlog.py", "netguard.py",
+                  "splits.py", "figures.py", "processes.py", "results.py", "_preload.py",
+                  "_subprocess_guard/sitecustomize.py")
+_LEGACY_KEY = True  # until the new key lands: the key every cached result of this checkout has
 
-def snippet_key(source: bytes, timeout: float) -> str:
-    material = json.dumps({"runner": RUNNER_VERSION, "timeout": timeout}, sort_keys=True).encode()
+
+@functools.cache
+def runner_digest(folder: Path | None = None) -> str:
+    """A digest of the runner's own source (``RESULT_SOURCES``)."""
+    folder = Path(folder or Path(__file__).parent)
+    digest = hashlib.sha256()
+    for name in RESULT_SOURCES:
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update((folder / name).read_bytes())
+        except FileNotFoundError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()[:16]
+
+
+def snippet_key(source: bytes, timeout: float, name: str = "", runner: str | None = None) -> str:
+    """The key of a result: the exact bytes that ran, the file's name, its time limit, the runner."""
+    if _LEGACY_KEY and runner is None:
+        material = json.dumps({"runner": "6", "timeout": timeout}, sort_keys=True).encode()
+        return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]
+    material = json.dumps({"runner": runner or runner_digest(), "timeout": timeout, "name": name},
+                          sort_keys=True).encode()
     return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]
+
+
+def _normalize(name: str) -> str:
+    """A distribution's canonical name (PEP 503): "Scikit_Learn" -> "scikit-learn"."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@functools.cache
+def _module_distributions() -> dict[str, tuple[str, ...]]:
+    """Top-level module name -> the installed distributions that provide it (the one map)."""
+    return {top: tuple(sorted({_normalize(d) for d in dists}))
+            for top, dists in metadata.packages_distributions().items()}
+
+
+def used_distributions(names: set[str], requested: dict[str, list[str]], version_of=None) -> dict[str, str]:
+    """The installed distributions behind these top-level module names, with their versions.
+
+    ``requested``: for each package the worker imported in advance, what its own import asked
+    for (a snippet that imports torch uses all of that, as in a fresh interpreter)."""
+    version_of = version_of or installed_version
+    names = set(names)
+    frontier = list(names)
+    while frontier:
+        for dependency in requested.get(frontier.pop(), ()):
+            if dependency not in names:
+                names.add(dependency)
+                frontier.append(dependency)
+    found = {}
+    for name in names:
+        for distribution in _module_distributions().get(name, ()):
+            version = version_of(distribution)
+            if version is not None:
+                found[distribution] = version
+    return dict(sorted(found.items()))
 
 
 @functools.cache

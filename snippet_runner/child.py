@@ -12,12 +12,11 @@ import builtins
 import importlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from . import processes, splits
+from . import importlog, processes, splits
 
 GUARD_DIR = Path(__file__).parent / "_subprocess_guard"
 
@@ -77,9 +76,9 @@ def describe_environment() -> dict:
     return environment
 
 
-def probe(out: str, device: str) -> None:
+def probe(run: str, device: str) -> None:
     _isolate(device, 1)
-    Path(out, "environment.json").write_text(json.dumps(describe_environment()))
+    Path(run, "out", "environment.json").write_text(json.dumps(describe_environment()))
 
 
 def _capture_figures(into: Path, titles: list[str]):
@@ -117,60 +116,42 @@ def _title(figure) -> str:
     return "; ".join(titles[:4])
 
 
-def _track_imports() -> set[str]:
-    """Top-level names of every import made from now on (import statements and import_module)."""
-    seen: set[str] = set()
+def _track_imports() -> None:
+    """Record every import from now on: the snippet's import statements and import_module calls
+    (modules the worker preloaded raise no audit event), and, through the audit hook, every module
+    loaded (see importlog)."""
     original_import, original_import_module = builtins.__import__, importlib.import_module
 
     def tracked_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level == 0 and name:
-            seen.add(name.partition(".")[0])
+            importlog.record(name)
         return original_import(name, globals, locals, fromlist, level)
 
     def tracked_import_module(name, package=None):
         if not name.startswith("."):
-            seen.add(name.partition(".")[0])
+            importlog.record(name)
         return original_import_module(name, package)
 
     builtins.__import__ = tracked_import
     importlib.import_module = tracked_import_module
-    return seen
 
 
-def used_distributions(names: set[str]) -> dict[str, str]:
-    """The installed distributions behind these top-level module names, with their versions.
-
-    Packages the worker imported in advance count with everything their own import pulled in
-    (recorded by ``_preload``), as they would in a fresh interpreter.
-    """
-    from . import _preload
-
-    names = set(names)
-    frontier = list(names)
-    while frontier:
-        for dependency in _preload.REQUESTED.get(frontier.pop(), ()):
-            if dependency not in names:
-                names.add(dependency)
-                frontier.append(dependency)
-    found = {}
-    for name in names:
-        for distribution in _preload.DISTRIBUTIONS.get(name, ()):
-            version = _preload.VERSIONS.get(distribution)
-            if version is not None:
-                found[distribution] = version
-    return dict(sorted(found.items()))
-
-
-def main(snippet: str, display_name: str, into: str, device: str, threads: int) -> None:
+def main(source: str, display_name: str, run: str, device: str, threads: int) -> None:
+    """Run the snippet whose bytes are ``source`` (base64: the exact bytes the parent keyed its
+    result on) as ``display_name``, in the run folder ``run`` (work/, tmp/, out/)."""
+    import base64
     import runpy
 
-    out = Path(into)
-    work = Path(tempfile.mkdtemp(prefix="snippet-"))
-    script = work / Path(snippet).name
-    shutil.copyfile(snippet, script)  # alone in an empty folder, as the rules promise
+    run_dir = Path(run)
+    out, work, temp = run_dir / "out", run_dir / "work", run_dir / "tmp"
+    work.mkdir()
+    temp.mkdir()
+    script = work / Path(display_name).name
+    script.write_bytes(base64.b64decode(source))  # alone in an empty folder, as the rules promise
     processes.become_subreaper()  # whatever it starts, however detached, stays below us
 
-    log = os.open(out / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    output = out / "output.txt"
+    log = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
     os.dup2(log, 1)  # file descriptors, so C extensions and subprocesses are captured too
     os.dup2(log, 2)
     os.close(log)
@@ -179,6 +160,8 @@ def main(snippet: str, display_name: str, into: str, device: str, threads: int) 
 
     user_paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)  # before the runner adds its guard
     _isolate(device, threads)
+    os.environ["TMPDIR"] = str(temp)  # tempfile's folder: removed with the run, however it ends
+    tempfile.tempdir = None
     titles: list[str] = []
     save_figures = None
     try:
@@ -196,45 +179,56 @@ def main(snippet: str, display_name: str, into: str, device: str, threads: int) 
     sys.path[:] = [str(work), *filter(None, user_paths), *site_paths]
 
     failure, namespace = None, None
-    modules_before = set(sys.modules)
-    imported = _track_imports()
+    importlog.install(str(out / "imports.log"))
+    _track_imports()
     try:
         namespace = runpy.run_path(str(script), run_name="__main__")
     except SystemExit as stop:
         if stop.code not in (None, 0):
             failure = {"kind": "exit", "message": f"SystemExit: {stop.code}", "line": _line_in(stop, script)}
             if not isinstance(stop.code, int):
-                print(stop.code, file=sys.stderr)
+                _append(output, f"{stop.code}\n")
     except BaseException as error:  # noqa: BLE001 - report everything, as python itself would
         text = "".join(_readers_traceback(_from_script(error, script)).format()).replace(str(script), display_name)
-        sys.stderr.write(text)
         failure = {"kind": "exception", "message": f"{type(error).__name__}: {error}".strip(),
                    "line": _line_in(error, script)}
-    imported |= {name.partition(".")[0] for name in set(sys.modules) - modules_before}
-    report = {"failure": failure, "figure_titles": titles, "splits": [], "distributions": {}}
+        _flush()
+        _append(output, text)  # by its path: the snippet may have closed its stdout and stderr
+    report = {"failure": failure, "figure_titles": titles, "splits": []}
     try:
         if save_figures is not None:
             try:
                 save_figures()
             except Exception as error:  # noqa: BLE001
-                print(f"[runner] could not save a figure: {error}", file=sys.stderr)
+                _flush()
+                _append(output, f"[runner] could not save a figure: {error}\n")
         report["figure_titles"] = titles
-        report["distributions"] = used_distributions(imported)
         if namespace is not None and failure is None:
             report["splits"] = splits.check(namespace)
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _flush()
         processes.kill_descendants(os.getpid())  # nothing it started outlives it
-        os.chdir(out)
-        shutil.rmtree(work, ignore_errors=True)
-        # Warnings and tracebacks name the temporary folder; show the file as a reader's run would.
-        log_path = out / "output.txt"
-        log_path.write_bytes(log_path.read_bytes().replace(f"{work}/".encode(), b""))
+        os.chdir(run_dir)
         staging = out / "report.json.tmp"
         staging.write_text(json.dumps(report))
         staging.replace(out / "report.json")
     os._exit(0)  # skip interpreter teardown: threads a snippet left behind must not keep us alive
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed by the snippet
+            pass
+
+
+def _append(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8", errors="replace"))
+    finally:
+        os.close(fd)
 
 
 def _from_script(error: BaseException, script: Path) -> BaseException:

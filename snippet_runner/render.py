@@ -12,7 +12,7 @@ from pathlib import Path
 from . import figures
 from .collect import Block
 from .labels import labels, not_run_reason
-from .session import Outcome
+from .results import Outcome
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MAX_LINES = 300

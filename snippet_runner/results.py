@@ -68,6 +68,16 @@ class Result:
         return cls(figures=figures, failure=failure, **{k: v for k, v in data.items() if k in known})
 
 
+@dataclass
+class Outcome:
+    """What happened to one block."""
+
+    status: str  # "ok" | "failed" | "not-run" | "inline"
+    result: Result | None = None
+    reason: str = ""  # for "not-run": why it was not executed here
+    cached: bool = False
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))

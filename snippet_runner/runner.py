@@ -10,23 +10,28 @@ ends every snippet process at once. Independent snippets run in parallel, one co
 
 from __future__ import annotations
 
+import base64
 import glob
 import hashlib
 import json
 import os
+import shutil
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import processes
+from . import importlog, processes
+from .cache import used_distributions
 from .results import Failure, Result, Task, default_jobs
-from .worker import WorkerClient
+from .worker import WorkerClient, WorkerError
 
 POLL_S = 0.05  # how often a running snippet's time, memory and cancellation are checked
+MEMORY_POLL_S = 1.0  # how often its own memory is measured (more often near the ceiling)
 GB = 1 << 30
+OUTPUT_KEPT_BYTES = 2 << 20  # what a result keeps of a snippet's output (the page says when it was cut)
+OUTPUT_KILL_BYTES = 64 << 20  # a snippet that writes more is a flood: killed before it fills the disk
 
 _worker = WorkerClient()  # one warm worker per process that runs snippets, started on first use
 
@@ -64,17 +69,19 @@ class Runner:
             except (OSError, ValueError):
                 pass
         if self._environment is None:
-            with tempfile.TemporaryDirectory(prefix="snippet-probe-") as folder:
-                out = Path(folder)
-                pid = _worker.spawn("child.probe", str(out), self.device)
+            run = _worker.new_run()
+            try:
+                pid = _worker.spawn("child.probe", str(run), self.device)
                 finished, _ = _worker.wait(pid, 120)
                 if not finished:
                     _worker.kill(pid)
                     raise RuntimeError("probing the snippet environment timed out")
                 try:
-                    self._environment = json.loads((out / "environment.json").read_text())
+                    self._environment = json.loads((run / "out" / "environment.json").read_text())
                 except (FileNotFoundError, ValueError) as error:
                     raise RuntimeError(f"probing the snippet environment failed: {error}") from None
+            finally:
+                shutil.rmtree(run, ignore_errors=True)
             if self.device == "cuda" and self._environment["device"] != "cuda":
                 raise RuntimeError("--device cuda was asked for, but no CUDA GPU is visible")
             if self._remembered is not None:
@@ -86,73 +93,125 @@ class Runner:
 
     # -- running ----------------------------------------------------------------------------------
 
-    def run(self, task: Task, into: Path) -> Result:
-        """Run one snippet; its figures are written into the folder ``into``."""
-        into.mkdir(parents=True, exist_ok=True)
-        threads = max(1, default_jobs() // self.jobs)
-        started = time.perf_counter()
-        limit = task.memory_gb * GB
-        stopped, peak = None, 0
-        pid = _worker.spawn("child.main", str(task.snippet), task.display_name, str(into), self.device, threads)
-        while True:
-            finished, exit_code = _worker.wait(pid, POLL_S)
-            if finished:
-                break
-            resident = processes.resident_bytes([pid, *processes.descendants(pid)])
-            peak = max(peak, resident)
-            if resident > limit:
-                stopped = Failure("memory", f"exceeded {task.memory_gb:g} GB of memory and was killed "
-                                            f"(mark the block <!--pytest.mark.memory(GB)--> to allow more)")
-            elif time.perf_counter() - started > task.timeout:
-                stopped = Failure("timeout", f"timed out after {task.timeout:g} s and was killed")
-            elif self._cancelled.is_set():
-                stopped = Failure("interrupted", "interrupted (Ctrl-C) and killed")
-            if stopped:
-                _worker.kill(pid)  # it and everything it started, however detached
-                _worker.wait(pid, 10)
-                break
-        duration = time.perf_counter() - started
-        output = _read_text(into / "output.txt")
-        result = Result(False, output, duration, _figures(into), stopped, self.environment(), peak_memory=peak)
-        if stopped:
-            return result
-        try:
-            report = json.loads((into / "report.json").read_text())
-        except (FileNotFoundError, ValueError):
-            if exit_code != 0:
-                result.failure = Failure("crash", f"the snippet process died (exit code {exit_code})")
-                return result
-            report = {"failure": None}  # the snippet ended itself with os._exit(0)
-        result.failure = Failure(**report["failure"]) if report["failure"] else None
-        result.ok = result.failure is None
-        result.figure_titles = report.get("figure_titles", [])
-        result.distributions = report.get("distributions", {})
-        result.splits = report.get("splits", [])
-        return result
+    def run(self, task: Task, into: Path, source: bytes | None = None) -> Result:
+        """Run one snippet; its figures are written into the folder ``into``.
 
-    def run_many(self, tasks: list[Task], into: list[Path], progress: bool = False) -> list[Result]:
+        ``source``: the exact bytes to run (the ones a result is keyed on); read from the file once
+        when not given. The child works in a run folder of its own, which is removed afterwards
+        however the run ended; only plain files (no links) come back into ``into``."""
+        into.mkdir(parents=True, exist_ok=True)
+        source = task.snippet.read_bytes() if source is None else source
+        threads = max(1, default_jobs() // self.jobs)
+        limit = task.memory_gb * GB
+        stopped, peak, exit_code = None, 0, None
+        if self._cancelled.is_set():
+            return Result(False, "", 0.0, [], Failure("interrupted", "interrupted (Ctrl-C) before it started"))
+        run = _worker.new_run()
+        out = run / "out"
+        try:
+            try:
+                pid = _worker.spawn("child.main", base64.b64encode(source).decode(), task.display_name, str(run),
+                                    self.device, threads)
+            except WorkerError as error:
+                kind = "interrupted" if self._cancelled.is_set() else "worker"
+                return Result(False, "", 0.0, [], Failure(kind, str(error)))
+            started = time.perf_counter()  # its own start: never the worker's (seconds of imports)
+            measure_at, used = started, 0
+            while True:
+                finished, exit_code = _worker.wait(pid, POLL_S)
+                if finished:
+                    break
+                # Its own memory (USS) and the sandbox's /dev/shm. Reading smaps costs the kernel
+                # ~20 ms per process with torch loaded, so it is read once a second, or at once when
+                # the cheap upper bound (resident sizes, shared pages included) passes the ceiling.
+                host = _worker.host_pid(pid)
+                tree = [host, *processes.descendants(host)] if host else []
+                shm = _worker.shared_memory_bytes()
+                now = time.perf_counter()
+                if now >= measure_at or processes.resident_bytes(tree) + shm > limit:
+                    measure_at = now + MEMORY_POLL_S
+                    used = processes.private_bytes(tree) + shm
+                    peak = max(peak, used)
+                if used > limit:
+                    stopped = Failure("memory", f"exceeded {task.memory_gb:g} GB of memory and was killed "
+                                                f"(mark the block <!--pytest.mark.memory(GB)--> to allow more)")
+                elif time.perf_counter() - started > task.timeout:
+                    stopped = Failure("timeout", f"timed out after {task.timeout:g} s and was killed")
+                elif self._cancelled.is_set():
+                    stopped = Failure("interrupted", "interrupted (Ctrl-C) and killed")
+                elif _size(out / "output.txt") > OUTPUT_KILL_BYTES:
+                    stopped = Failure("output", f"wrote more than {OUTPUT_KILL_BYTES >> 20} MB of output and was "
+                                                "killed")
+                if stopped:
+                    _worker.kill(pid)  # it and everything it started, however detached
+                    _worker.wait(pid, 10)
+                    break
+            duration = time.perf_counter() - started
+            output = _read_output(out / "output.txt", f"{run / 'work'}/")
+            kept = _take_files(out, into)
+            result = Result(False, output, duration, _figures(into), stopped, self.environment(), peak_memory=peak)
+            if stopped:
+                return result
+            if exit_code is None:  # the worker died under it (this snippet, or one beside it, killed it)
+                result.failure = Failure("worker", "the snippet worker died while this snippet ran")
+                return result
+            try:
+                report = json.loads((out / "report.json").read_text()) if "report.json" in kept else None
+            except (OSError, ValueError):
+                report = None
+            if report is None:
+                if exit_code != 0:
+                    result.failure = Failure("crash", f"the snippet process died (exit code {exit_code})")
+                    return result
+                report = {"failure": None}  # the snippet ended itself with os._exit(0)
+            try:
+                result.failure = Failure(**report["failure"]) if report.get("failure") else None
+                result.figure_titles = [str(t) for t in report.get("figure_titles", [])]
+                result.splits = list(report.get("splits", []))
+            except (TypeError, AttributeError):
+                result.failure = Failure("crash", "the snippet's report is damaged")
+            result.ok = result.failure is None
+            # What it imported, as it happened (in its subprocesses too), mapped by this process.
+            result.distributions = used_distributions(importlog.read(out / "imports.log"), _worker.requested)
+            return result
+        finally:
+            shutil.rmtree(run, ignore_errors=True)
+
+    def run_many(self, tasks: list[Task], into: list[Path], progress: bool = False,
+                 sources: list[bytes] | None = None) -> list[Result]:
         """Run independent snippets in parallel, ``jobs`` at a time, keeping the given order.
 
         Ctrl-C (or any other exception here) kills every snippet still running, within a poll
-        interval, and is raised again: nothing half-done comes back.
+        interval, and is raised again: nothing half-done comes back. A snippet that kills the
+        worker takes its neighbours' runs with it: each of those runs again, alone; one that
+        kills the worker alone fails as a crash, and the others get their own result.
         """
         from tqdm import tqdm
 
-        if tasks:
-            self.environment()  # probe once, before the parallel runs
+        sources = sources or [None] * len(tasks)
         self._cancelled.clear()
         bar = tqdm(total=len(tasks), desc="snippets", unit="snippet", disable=not progress or not tasks,
                    file=sys.stderr, dynamic_ncols=True)
 
-        def one(pair: tuple[Task, Path]) -> Result:
-            result = self.run(*pair)
-            bar.set_postfix_str(pair[0].display_name, refresh=False)
+        def one(triple) -> Result:
+            result = self.run(*triple)
+            bar.set_postfix_str(triple[0].display_name, refresh=False)
             bar.update()
             return result
 
         pool = ThreadPoolExecutor(self.jobs)
         try:
-            return list(pool.map(one, zip(tasks, into)))
+            if tasks:
+                self.environment()  # probe once, before the parallel runs
+            results = list(pool.map(one, zip(tasks, into, sources)))
+            for number, result in enumerate(results):
+                if result.failure is not None and result.failure.kind == "worker":
+                    again = self.run(tasks[number], into[number], sources[number])
+                    if again.failure is not None and again.failure.kind == "worker":
+                        again.failure = Failure("crash", "the snippet killed the runner's worker process "
+                                                         "(it ran alone, and the worker died under it)")
+                    results[number] = again
+            return results
         except BaseException:
             self.cancel()
             raise
@@ -161,8 +220,44 @@ class Runner:
             bar.close()
 
     def cancel(self) -> None:
-        """Kill every snippet this runner has running now; they end as "interrupted"."""
+        """Kill every snippet this runner has running now; they end as "interrupted". A worker still
+        starting is ended too."""
         self._cancelled.set()
+        _worker.abort_start()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_output(path: Path, work: str) -> str:
+    """The first OUTPUT_KEPT_BYTES of the output, with a line saying so when there was more."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(OUTPUT_KEPT_BYTES + 1)
+    except OSError:
+        return ""
+    size = _size(path)
+    text = data[:OUTPUT_KEPT_BYTES].replace(work.encode(), b"").decode("utf-8", errors="replace")
+    if len(data) > OUTPUT_KEPT_BYTES:
+        text = (text.rstrip("\n") + f"\n[runner] output cut: the snippet wrote {size / (1 << 20):.1f} MB; "
+                f"the first {OUTPUT_KEPT_BYTES >> 20} MB are kept\n")
+    return text
+
+
+def _take_files(out: Path, into: Path) -> set[str]:
+    """Move the plain files of a run's output folder into ``into`` (links and folders stay behind)."""
+    kept = set()
+    for path in out.iterdir():
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.name.startswith("figure") or path.name.endswith(".json") and path.name != "report.json":
+            shutil.copyfile(path, into / path.name, follow_symlinks=False)
+        kept.add(path.name)
+    return kept
 
 
 def _read_text(path: Path) -> str:

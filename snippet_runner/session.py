@@ -14,18 +14,8 @@ from pathlib import Path
 
 from .cache import Cache, Lookup, packages_digest, snippet_key
 from .collect import Block
-from .results import Result, Task
+from .results import Outcome, Result, Task
 from .runner import Runner
-
-
-@dataclass
-class Outcome:
-    """What happened to one block."""
-
-    status: str  # "ok" | "failed" | "not-run" | "inline"
-    result: Result | None = None
-    reason: str = ""  # for "not-run": why it was not executed here
-    cached: bool = False
 
 
 @dataclass
@@ -67,13 +57,15 @@ class Session:
             return f"{block.gpu_reason} (no CUDA GPU here)"
         return None
 
-    @staticmethod
-    def key(block: Block) -> str:
-        return snippet_key(block.snippet.read_bytes(), block.timeout)
+    def key(self, block: Block, source: bytes | None = None) -> str:
+        """The block's cache key: the exact bytes (``source``, read once by the caller, or now), the
+        file's name, its time limit and the runner's own source."""
+        source = block.snippet.read_bytes() if source is None else source
+        return snippet_key(source, block.timeout, self.display_name(block.snippet))
 
-    def lookup(self, block: Block) -> Lookup:
+    def lookup(self, block: Block, source: bytes | None = None) -> Lookup:
         """A valid cached result for this block here, or why there is none (nothing is run)."""
-        return self.cache.lookup(self.key(block), self._lookup_environment())
+        return self.cache.lookup(self.key(block, source), self._lookup_environment())
 
     def display_name(self, snippet: Path) -> str:
         if self.display_root:
@@ -91,24 +83,29 @@ class Session:
         the cache (``fresh``)."""
         outcomes: dict[Block, Outcome] = {}
         pending: dict[str, list[Block]] = {}  # cache key -> blocks showing that snippet
+        sources: dict[str, bytes] = {}  # cache key -> the bytes it was computed from: the bytes that run
         for block in blocks:
             if block.snippet is None:
                 outcomes[block] = Outcome("inline")
             elif reason := self.not_run_reason(block):
                 outcomes[block] = Outcome("not-run", reason=reason)
             else:
+                source = block.snippet.read_bytes()  # once: an edit from now on is the next run's business
+                key = self.key(block, source)
                 # The cache on disk, validated; a fresh session (which ignores it) still reuses what it ran itself.
-                cached = self.lookup(block).result if self.read_cache else self._ran.get(self.key(block))
+                cached = (self.cache.lookup(key, self._lookup_environment()).result if self.read_cache
+                          else self._ran.get(key))
                 if cached is not None:
                     outcomes[block] = Outcome("ok", cached, cached=True)
                 else:
-                    pending.setdefault(self.key(block), []).append(block)
+                    pending.setdefault(key, []).append(block)
+                    sources[key] = source
 
         keys = list(pending)
         tasks = [Task(pending[k][0].snippet, self.display_name(pending[k][0].snippet), pending[k][0].timeout,
                       max(b.memory_gb for b in pending[k])) for k in keys]
         folders = [self._scratch / k for k in keys]
-        results = self.runner.run_many(tasks, folders, progress=self.progress)
+        results = self.runner.run_many(tasks, folders, progress=self.progress, sources=[sources[k] for k in keys])
         for key, task, result in zip(keys, tasks, results):
             if result.ok:
                 result = self.cache.put(key, result, task.display_name)

@@ -20,13 +20,18 @@ answers ``{"id": n, "pid": p}`` and later ``{"pid": p, "exit": code}``.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
 import os
+import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 from . import processes
 
@@ -36,12 +41,16 @@ ANSWER_TIMEOUT = 120.0  # seconds to wait for the worker's answer to a request (
 # -- the worker process ---------------------------------------------------------------------------
 
 def serve() -> None:
+    parent = os.getppid()
+    processes.die_with_parent()  # Ctrl-C while we still import torch: the client's exit ends us at once
+    if os.getppid() != parent:  # the client is already gone
+        os._exit(1)
     processes.become_subreaper()  # orphans of finished snippets come back here and are reaped
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle; it ends us
     channel = os.fdopen(os.dup(1), "wb", buffering=0)  # answers go here, not to stdout
     os.dup2(2, 1)  # stray prints of imported modules must not corrupt the protocol
 
-    import snippet_runner._preload  # noqa: F401  (the expensive imports, once)
+    from snippet_runner import _preload  # the expensive imports, once
 
     running: set[int] = set()
 
@@ -67,7 +76,9 @@ def serve() -> None:
                 send({"pid": pid, "exit": os.waitstatus_to_exitcode(status)})
 
     signal.signal(signal.SIGCHLD, reap)
-    send({"ready": True})
+    # What each preloaded package's own import asked for: the parent counts it for a snippet that
+    # imports the package (it used all of that, even though the import happened before the fork).
+    send({"ready": True, "requested": {name: sorted(asked) for name, asked in _preload.REQUESTED.items()}})
     for line in sys.stdin.buffer:
         request = json.loads(line)
         module_name, function_name = request["call"].rsplit(".", 1)
@@ -116,26 +127,87 @@ class WorkerError(RuntimeError):
 
 
 class WorkerClient:
-    """Starts the worker on first use and talks to it; thread-safe."""
+    """Starts the worker on first use (in the sandbox, where it can run) and talks to it; thread-safe.
+
+    Children are named by the pid the worker gives them (inside the sandbox, a pid of its own PID
+    namespace); :meth:`host_pid` translates it for measuring and killing from out here.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
+        self._starting: subprocess.Popen | None = None
         self._next_id = 0
+        self._next_run = 0
         self._pids: dict[int, dict] = {}  # request id -> {"event", "pid"}
         self._exits: dict[int, dict] = {}  # pid -> {"event", "code"}
+        self._hosts: dict[int, int] = {}  # pid in the worker's namespace -> pid here
+        self._runs: Path | None = None
+        self._worker_pid: int | None = None
+        self.sandboxed = False
+        self.requested: dict[str, list[str]] = {}  # from the worker: what each preloaded package imported
+
+    # -- where runs happen --------------------------------------------------------------------------
+
+    @property
+    def runs(self) -> Path:
+        """The one folder the sandbox may write to: a folder per run (its work, temp and output)."""
+        if self._runs is None:
+            self._runs = Path(tempfile.mkdtemp(prefix="snippet-runs-"))
+            atexit.register(shutil.rmtree, self._runs, True)
+        return self._runs
+
+    def new_run(self) -> Path:
+        with self._lock:
+            self._next_run += 1
+            folder = self.runs / f"run-{os.getpid()}-{self._next_run}"
+        (folder / "out").mkdir(parents=True)
+        return folder
+
+    # -- starting and stopping ---------------------------------------------------------------------
 
     def _start(self) -> None:
+        from . import sandbox
+
+        home = self.runs / "home"
+        home.mkdir(exist_ok=True)
+        _copy_font_cache(home / "matplotlib")  # matplotlib's font list, so the worker does not rebuild it
         # A fixed hash seed: set and dict orders of strings are the same in every snippet run.
-        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", "from snippet_runner.worker import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-        )
-        ready = self._process.stdout.readline()
+        env = sandbox.environment(home, {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"})
+        argv = [sys.executable, "-c", "from snippet_runner.worker import serve; serve()", str(self.runs)]
+        missing = sandbox.unavailable()
+        if missing is None:
+            argv = sandbox.command(argv, self.runs, env)
+        else:
+            _warn_once(f"snippets run without the sandbox: {missing}; they get the Python-level network "
+                       "guard and the process-tree cleanup only (see snippet_runner/sandbox.py)")
+        self.sandboxed = missing is None
+        process = _popen_from_a_lasting_thread(argv, env)
+        self._starting = process
+        try:
+            ready = process.stdout.readline()
+        except BaseException:  # Ctrl-C while it imports torch: it must not run on until that ends
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            self._starting = None
         if not ready:
+            process.kill()
+            process.wait()
             raise WorkerError("the snippet worker could not start")
-        threading.Thread(target=self._listen, args=(self._process,), daemon=True).start()
+        self.requested = json.loads(ready).get("requested", {})
+        self._process = process
+        self._hosts.clear()
+        below = processes.descendants(process.pid) if self.sandboxed else []
+        self._worker_pid = below[-1] if below else process.pid  # bwrap -> its init -> the worker
+        threading.Thread(target=self._listen, args=(process,), daemon=True).start()
+
+    def abort_start(self) -> None:
+        """Ctrl-C while the worker still imports torch: end it now (not when its imports are done)."""
+        process = self._starting
+        if process is not None:
+            process.kill()
 
     def _listen(self, process: subprocess.Popen) -> None:
         for line in process.stdout:
@@ -168,8 +240,12 @@ class WorkerClient:
             request_id = self._next_id
             waiter = {"event": threading.Event()}
             self._pids[request_id] = waiter
-            self._process.stdin.write(json.dumps({"id": request_id, "call": call, "args": args}).encode() + b"\n")
-            self._process.stdin.flush()
+            try:
+                self._process.stdin.write(json.dumps({"id": request_id, "call": call, "args": args}).encode() + b"\n")
+                self._process.stdin.flush()
+            except (BrokenPipeError, OSError):
+                self._pids.pop(request_id, None)
+                raise WorkerError("the snippet worker died") from None
         if not waiter["event"].wait(timeout):
             with self._lock:
                 self._pids.pop(request_id, None)
@@ -181,19 +257,52 @@ class WorkerClient:
         return waiter["pid"]
 
     def wait(self, pid: int, timeout: float | None) -> tuple[bool, int | None]:
-        """Wait for a child: (finished in time, exit code)."""
+        """Wait for a child: (finished in time, exit code; None when the worker died under it)."""
         with self._lock:
             waiter = self._exits.setdefault(pid, {"event": threading.Event()})
         finished = waiter["event"].wait(timeout)
         if finished:
             with self._lock:
                 self._exits.pop(pid, None)
+                self._hosts.pop(pid, None)
         return finished, waiter.get("code")
 
-    @staticmethod
-    def kill(pid: int) -> None:
+    def host_pid(self, pid: int) -> int | None:
+        """The pid, as seen from here, of the worker's child ``pid`` (None when it is gone)."""
+        if not self.sandboxed:
+            return pid
+        found = self._hosts.get(pid)
+        if found is not None:
+            return found
+        process = self._process
+        if process is None:
+            return None
+        for candidate in processes.descendants(process.pid):
+            if processes.namespace_pid(candidate) == pid:
+                self._hosts[pid] = candidate
+                return candidate
+        return None
+
+    def worker_pid(self) -> int | None:
+        """The worker process itself, as seen from here (inside bwrap, when sandboxed)."""
+        return self._worker_pid if self._process is not None else None
+
+    def shared_memory_bytes(self) -> int:
+        """What the sandbox's own /dev/shm holds now (0 without the sandbox: the host's is not ours)."""
+        worker = self.worker_pid() if self.sandboxed else None
+        if worker is None:
+            return 0
+        try:
+            stats = os.statvfs(f"/proc/{worker}/root/dev/shm")
+        except OSError:
+            return 0
+        return (stats.f_blocks - stats.f_bfree) * stats.f_frsize
+
+    def kill(self, pid: int) -> None:
         """End a child and everything it started, however detached."""
-        processes.kill_tree(pid)
+        host = self.host_pid(pid)
+        if host is not None:
+            processes.kill_tree(host)
 
     def close(self) -> None:
         """Stop the worker (its running children go with it)."""
@@ -206,3 +315,53 @@ class WorkerClient:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(f"[snippet_runner] {message}", file=sys.stderr, flush=True)
+
+
+def _copy_font_cache(target: Path) -> None:
+    source = Path(os.environ.get("MPLCONFIGDIR") or Path(os.environ.get("XDG_CACHE_HOME") or
+                                                         Path.home() / ".cache") / "matplotlib")
+    target.mkdir(parents=True, exist_ok=True)
+    for cached in source.glob("fontlist-*.json"):
+        if not (target / cached.name).exists():
+            shutil.copyfile(cached, target / cached.name)
+
+
+_starter: dict = {}
+
+
+def _popen_from_a_lasting_thread(argv: list[str], env: dict) -> subprocess.Popen:
+    """Popen from a thread that lives as long as this process.
+
+    The worker dies with its parent (bwrap's --die-with-parent, the worker's own prctl): Linux
+    means the parent *thread*, and a snippet pool's thread ends long before the build does.
+    """
+    with _starter.setdefault("lock", threading.Lock()):
+        if "queue" not in _starter:
+            _starter["queue"] = queue.Queue()
+
+            def serve_requests() -> None:
+                while True:
+                    request = _starter["queue"].get()
+                    try:
+                        request["process"] = subprocess.Popen(request["argv"], stdin=subprocess.PIPE,
+                                                              stdout=subprocess.PIPE, env=request["env"])
+                    except BaseException as error:  # noqa: BLE001 - handed to the caller
+                        request["error"] = error
+                    request["done"].set()
+
+            threading.Thread(target=serve_requests, name="snippet-worker-starter", daemon=True).start()
+    request = {"argv": argv, "env": env, "done": threading.Event()}
+    _starter["queue"].put(request)
+    request["done"].wait()
+    if "error" in request:
+        raise request["error"]
+    return request["process"]

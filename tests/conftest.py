@@ -23,6 +23,8 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     for marker in ("browser: drives the built site in headless Chromium",
+                   "slow: takes more than a few seconds (a real build, a worker of its own); "
+                   "pytest -m 'not slow' leaves these out",
                    "gpu(reason): the block runs only where a CUDA GPU is visible",
                    "timeout(seconds): the block's time limit, instead of the default 120 s",
                    "memory(GB): the block's memory ceiling, instead of the default 8 GB"):

@@ -201,15 +201,16 @@ def test_notebook_previews_render_through_mkdocs_jupyter_out_of_search(tmp_path)
     assert "" in locations and not any(loc.startswith("notebooks/") for loc in locations), locations
 
 
-def two_language_site(tmp_path: Path, counter: Path) -> Path:
+def two_language_site(tmp_path: Path) -> Path:
     """A site in English and Chinese (mkdocs-static-i18n, as the real site): one page, one snippet that
-    appends to ``counter`` each time it runs, one block not executed here."""
+    prints a new random run id each time it runs (it cannot write outside its sandbox to count its
+    runs), one block not executed here."""
     english = PAGE.replace("# Lesson", "# Lesson\n\n    !!! note\n\n        An untitled note.")
     chinese = (english.replace("# Lesson", "# 课程").replace("An untitled note.", "一条没有标题的注意。")
                .replace("An annotation of the marked line", "标注所在行的说明")
                .replace("needs network: downloads CIFAR-10", "需要网络：下载 CIFAR-10")
                .replace('"Solution"', '"参考答案"'))
-    snippets = {**SNIPPETS, "good.py": SNIPPETS["good.py"] + f"    open({str(counter)!r}, 'a').write('ran\\n')\n"}
+    snippets = {**SNIPPETS, "good.py": SNIPPETS["good.py"] + "    print('run', __import__('uuid').uuid4().hex)\n"}
     tmp_path.mkdir()
     site = make_site(tmp_path, english, snippets)
     (site / "docs" / "index.zh.md").write_text(textwrap.dedent(chinese))
@@ -233,19 +234,18 @@ def two_language_site(tmp_path: Path, counter: Path) -> Path:
 def test_two_languages_run_each_snippet_once_and_speak_the_page_language(tmp_path, fresh):
     """Snippets run once per build whatever the number of languages: the second language takes every
     result from the first (also with SNIPPETS_FRESH=1, which ignores the cache on disk)."""
-    counter = tmp_path / "runs.txt"
-    site = two_language_site(tmp_path / "site", counter)
+    site = two_language_site(tmp_path / "site")
     os.environ["SNIPPETS_FRESH"] = fresh
     try:
         result = build(site, "--strict")
     finally:
         del os.environ["SNIPPETS_FRESH"]
     assert result.returncode == 0, result.stderr
-    assert counter.read_text() == "ran\n", "good.py ran more than once"
     assert "snippets (en): 2 executed" in result.stderr and "snippets (zh): 0 executed" in result.stderr
 
     english = (site / "site" / "index.html").read_text()
     chinese = (site / "site" / "zh" / "index.html").read_text()
+    assert run_ids(english) == run_ids(chinese) and len(run_ids(english)) == 1, "good.py ran more than once"
     assert "hello &lt;world&gt; &amp; co" in english and "hello &lt;world&gt; &amp; co" in chinese
     assert "<summary>Output" in english and "<summary>输出" in chinese and "<summary>Output" not in chinese
     assert "Not executed here: needs network" in english and "未在此执行：需要网络：下载 CIFAR-10" in chinese
@@ -270,11 +270,16 @@ def test_two_languages_run_each_snippet_once_and_speak_the_page_language(tmp_pat
     assert (site / "site" / "zh" / "notebooks" / "index.html").exists()  # the Chinese preview page
 
 
+def run_ids(html: str) -> set[str]:
+    return set(re.findall(r"run ([0-9a-f]{32})", html))
+
+
 def test_a_second_two_language_build_runs_nothing(tmp_path):
-    counter = tmp_path / "runs.txt"
-    site = two_language_site(tmp_path / "site", counter)
+    site = two_language_site(tmp_path / "site")
     assert build(site, "--strict").returncode == 0
+    first = run_ids((site / "site" / "index.html").read_text())
     again = build(site, "--strict")
     assert again.returncode == 0, again.stderr
     assert "snippets (en): 0 executed" in again.stderr and "snippets (zh): 0 executed" in again.stderr
-    assert counter.read_text() == "ran\n"
+    assert run_ids((site / "site" / "index.html").read_text()) == first
+    assert run_ids((site / "site" / "zh" / "index.html").read_text()) == first

@@ -21,7 +21,7 @@ from snippet_runner import Mark, Session
 from snippet_runner.render import outcome_html
 from snippet_runner.worker import WorkerClient, WorkerError
 from tests.test_build import add_test_harness, make_site
-from tests.test_runner import block, session, tree, write  # noqa: F401 (fixtures)
+from tests.test_runner import alive_with, block, session, tree, write  # noqa: F401 (fixtures)
 
 SLOW = """
     # sleeps in itself and in a detached child: only a kill ends them
@@ -33,13 +33,16 @@ SLOW = """
 
 
 def processes_with(marker: str) -> list[int]:
-    """Live processes whose environment contains ``marker`` (everything a run started inherits it)."""
+    """Live processes whose environment or command line contains ``marker``: the run's TMPDIR. The
+    sandbox clears the environment, so the runner's folder of runs (made in TMPDIR) is what
+    everything carries: the worker's command line, and TMPDIR in each snippet's processes."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            if marker.encode() in (entry / "environ").read_bytes() and "Z" not in _state(entry):
+            seen = (entry / "environ").read_bytes() + (entry / "cmdline").read_bytes()
+            if marker.encode() in seen and "Z" not in _state(entry):
                 found.append(int(entry.name))
         except OSError:
             pass
@@ -50,16 +53,24 @@ def _state(entry: Path) -> str:
     return (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
-def interrupt_after_start(command: list[str], cwd: Path, marker: str, started: Path) -> tuple[int, float]:
-    """Start ``command``, wait until the slow snippet runs, send SIGINT; (exit code, seconds to exit)."""
+def interrupt_after_start(command: list[str], cwd: Path, *, when=None) -> tuple[int, float]:
+    """Start ``command`` with TMPDIR=cwd/tmp; once the slow snippet runs (it printed "started" into
+    its run's output, under TMPDIR), or once ``when()`` is true, send SIGINT; (exit code, seconds to exit)."""
+    (cwd / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, "SNIPPETS_CACHE_DIR": str(cwd / "cache"), "SNIPPETS_DEVICE": "cpu",
-           "NO_MKDOCS_2_WARNING": "1", "RUN_MARKER": marker}
+           "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(cwd / "tmp")}
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 240
-    while not any(started.glob("*")) and time.monotonic() < deadline:
+
+    def snippet_started() -> bool:
+        return any(b"started" in _read(p) for p in (cwd / "tmp").glob("snippet-runs-*/run-*/out/output.txt"))
+
+    while time.monotonic() < deadline and not (when or snippet_started)():
         assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        time.sleep(0.2)
+        time.sleep(0.05)
     time.sleep(1)
+    if when is not None:
+        assert when(), "the moment passed before Ctrl-C could be sent"
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     try:
@@ -70,45 +81,53 @@ def interrupt_after_start(command: list[str], cwd: Path, marker: str, started: P
     return code, time.monotonic() - sent
 
 
-SLOW_SIGNALLING = SLOW.replace('print("started", flush=True)',
-                               'open(__import__("os").environ["STARTED_FILE"], "w").close()')
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def test_ctrl_c_stops_mkdocs_build_at_once_and_leaves_nothing(tmp_path):
     make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "slow.py"\n```\n\n```python\n--8<-- "fast.py"\n```\n',
-                {"slow.py": SLOW_SIGNALLING, "fast.py": "# quick\nprint('done')\n"})
-    (tmp_path / "started").mkdir()
-    os.environ["STARTED_FILE"] = str(tmp_path / "started" / "slow")
-    marker = f"ctrl-c-build-{os.getpid()}-{time.monotonic_ns()}"
-    try:
-        code, seconds = interrupt_after_start([sys.executable, "-m", "mkdocs", "build"], tmp_path, marker,
-                                              tmp_path / "started")
-    finally:
-        del os.environ["STARTED_FILE"]
+              {"slow.py": SLOW, "fast.py": "# quick\nprint('done')\n"})
+    code, seconds = interrupt_after_start([sys.executable, "-m", "mkdocs", "build"], tmp_path)
     assert code != 0
     assert seconds < 5, f"took {seconds:.1f} s to stop"
     time.sleep(1)
-    assert processes_with(marker) == [], "snippet, detached child or worker outlived the build"
+    assert processes_with(str(tmp_path / "tmp")) == [], "snippet, detached child or worker outlived the build"
     entries = [p for p in (tmp_path / "cache").glob("*/*") if p.is_dir()]
     assert entries == [], f"an interrupted build cached {entries}"
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_worker_still_imports_torch_ends_everything_within_a_second(tmp_path):
+    """Issue 23: the worker used to run on (re-parented to PID 1) until its import of torch ended."""
+    make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "fast.py"\n```\n', {"fast.py": "# quick\nprint('done')\n"})
+    worker = f"serve()\0{tmp_path / 'tmp'}"  # the worker's command line: python -c "...serve()" RUNS
+
+    probed = tmp_path / "tmp"
+
+    def worker_importing() -> bool:  # it runs, and has not yet answered the first request (the probe)
+        return bool(alive_with(worker)) and not list(probed.glob("snippet-runs-*/run-*/out/environment.json"))
+
+    code, seconds = interrupt_after_start([sys.executable, "-m", "mkdocs", "build"], tmp_path, when=worker_importing)
+    assert code != 0
+    assert seconds < 2, f"took {seconds:.1f} s to stop"
+    time.sleep(1)
+    assert processes_with(str(tmp_path / "tmp")) == [], "the worker outlived the build"
 
 
 def test_ctrl_c_stops_pytest_at_once_and_leaves_nothing(tmp_path):
     """The pytest adapter, in a copy of this project's test harness over a one-page site."""
     add_test_harness(make_site(tmp_path, "# Lesson\n\n```python\n--8<-- \"slow.py\"\n```\n",
-                               {"slow.py": SLOW_SIGNALLING}))
-    (tmp_path / "started").mkdir()
-    os.environ["STARTED_FILE"] = str(tmp_path / "started" / "slow")
-    marker = f"ctrl-c-pytest-{os.getpid()}-{time.monotonic_ns()}"
-    try:
-        code, seconds = interrupt_after_start([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests"],
-                                              tmp_path, marker, tmp_path / "started")
-    finally:
-        del os.environ["STARTED_FILE"]
+                               {"slow.py": SLOW}))
+    code, seconds = interrupt_after_start([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests"],
+                                          tmp_path)
     assert code != 0
     assert seconds < 5, f"took {seconds:.1f} s to stop"
     time.sleep(1)
-    assert processes_with(marker) == []
+    assert processes_with(str(tmp_path / "tmp")) == []
     assert [p for p in (tmp_path / "cache").glob("*/*") if p.is_dir()] == []
 
 
@@ -154,7 +173,7 @@ def test_a_request_the_worker_does_not_answer_is_an_error_not_a_hang():
     client = WorkerClient()
     pid = client.spawn("child.probe", "/nonexistent-folder", "cpu")  # starts the worker; the probe fails
     client.wait(pid, 60)
-    worker = client._process.pid
+    worker = client.worker_pid()  # the worker itself (inside bwrap, when the sandbox runs)
     os.kill(worker, signal.SIGSTOP)
     try:
         started = time.perf_counter()
@@ -170,10 +189,10 @@ def test_a_request_the_worker_does_not_answer_is_an_error_not_a_hang():
 ESCAPES = """
     # leaves three processes behind: same group, a new session, and a double-forked daemon
     import os, subprocess, sys, time
-    same = subprocess.Popen(["sleep", "300"])
-    session = subprocess.Popen(["sleep", "301"], start_new_session=True)
+    same = subprocess.Popen(["sleep", "300.25"])
+    session = subprocess.Popen(["sleep", "301.25"], start_new_session=True)
     daemon = subprocess.Popen([sys.executable, "-c",
-        "import os, subprocess; os.setsid(); p = subprocess.Popen(['sleep', '302']); print(p.pid, flush=True)"],
+        "import os, subprocess; os.setsid(); p = subprocess.Popen(['sleep', '302.25']); print(p.pid, flush=True)"],
         stdout=subprocess.PIPE, text=True)
     grandchild = int(daemon.stdout.readline())
     daemon.wait()
@@ -189,7 +208,7 @@ def test_nothing_a_snippet_started_survives_it(tree, session, ending):
     pids = [int(p) for p in outcome.result.output.split("\n")[0].split()]
     assert len(pids) == 3, outcome.result.output
     time.sleep(0.5)
-    alive = [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(Path(f"/proc/{p}"))]
+    alive = [token for token in ("300.25", "301.25", "302.25") if alive_with(token)]
     assert alive == [], f"processes a snippet started outlived it: {alive}"
 
 
