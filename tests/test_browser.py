@@ -371,3 +371,90 @@ def test_math_is_typeset_by_the_sites_own_katex(page, site_url, path):
     text = page.locator("article").inner_text()
     assert "\\(" not in text and "\\tanh" not in text  # no raw LaTeX left for the reader
     assert page.problems == []  # KaTeX and its fonts came from this site
+
+
+# -- what a page downloads --------------------------------------------------------------------------
+
+def _load_recording(browser, url: str) -> tuple[object, list[tuple[str, int]]]:
+    """Open url in a fresh context; every finished request with its body's size (uncompressed)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    finished = []
+
+    def record(request):
+        response = request.response()
+        try:
+            size = len(response.body()) if response else 0
+        except playwright_api.Error:  # a redirect or an aborted request has no body
+            size = 0
+        finished.append((request.url, size))
+
+    page.on("requestfinished", record)
+    page.goto(url, wait_until="networkidle")
+    return page, finished
+
+
+@pytest.mark.parametrize("path", ["", "stage-1/tensors/", "stage-3/rnn/", "zh/stage-2/autograd/", "checklist/"])
+def test_mermaid_and_katex_load_only_on_pages_that_use_them(browser, served_site, site_url, path):
+    """overrides/main.html adds mermaid to pages with a diagram and KaTeX to pages with math."""
+    html = (served_site[0] / path / "index.html").read_text(encoding="utf-8")
+    diagrams, math = 'class="mermaid"' in html, 'class="arithmatex"' in html
+    page, finished = _load_recording(browser, site_url + path)
+    try:
+        if diagrams:  # drawn by the site's own mermaid
+            page.wait_for_function("!document.querySelector('pre.mermaid')", timeout=20000)
+        if math:
+            page.locator(".arithmatex .katex").first.wait_for(timeout=10000)
+    finally:
+        page.context.close()
+    loaded = {name for name in ("mermaid", "katex") if any(f"/assets/vendor/{name}/" in url for url, _ in finished)}
+    expected = {name for name, used in (("mermaid", diagrams), ("katex", math)) if used}
+    assert loaded == expected, (path, loaded, expected)
+
+
+def test_the_cases_above_cover_pages_with_and_without_diagrams_and_math(served_site):
+    cases = {}
+    for path in ["", "stage-1/tensors/", "stage-3/rnn/", "zh/stage-2/autograd/", "checklist/"]:
+        html = (served_site[0] / path / "index.html").read_text(encoding="utf-8")
+        cases[path] = ('class="mermaid"' in html, 'class="arithmatex"' in html)
+    assert {d for d, _ in cases.values()} == {True, False} and {m for _, m in cases.values()} == {True, False}, cases
+
+
+def test_home_page_downloads_at_most_1_5_mb(browser, site_url):
+    """The home page with its diagram drawn: every response's size summed, search index not among them."""
+    page, finished = _load_recording(browser, site_url)
+    try:
+        page.wait_for_function("!document.querySelector('pre.mermaid')", timeout=20000)
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.context.close()
+    total = sum(size for _, size in finished)
+    largest = sorted(finished, key=lambda f: -f[1])[:5]
+    assert total <= 1_500_000, (total, largest)
+    assert not any("search_index" in url for url, _ in finished)
+
+
+@pytest.mark.parametrize("path, index", [("stage-1/tensors/", "search/search_index.json"),
+                                         ("zh/stage-1/tensors/", "zh/search/search_index.json")])
+def test_search_index_is_fetched_when_a_search_starts_in_the_pages_language(page, site_url, path, index):
+    requested = []
+    page.on("request", lambda r: "search_index" in r.url and requested.append(r.url))
+    page.goto(site_url + path, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert requested == []  # not with the page
+    first_search_result(page, "tensor")
+    assert requested == [site_url + index]
+    assert page.problems == []
+
+
+def test_the_search_partial_override_is_the_installed_one_with_a_dialog_name():
+    """overrides/partials/search.html is Material's, with an aria-label on the dialog (axe, Lighthouse)."""
+    import material
+
+    original = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(encoding="utf-8")
+    override = (ROOT / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    header = "{#-\n  This file was automatically generated - do not edit\n-#}\n"
+    dialog = '<div class="md-search" data-md-component="search" role="dialog">'
+    assert original.startswith(header) and original.count(dialog) == 1, "Material's search partial changed: redo the override"
+    named = dialog.replace('role="dialog"', "role=\"dialog\" aria-label=\"{{ lang.t('search') }}\"")
+    assert override.split("-#}\n", 1)[1] == original[len(header):].replace(dialog, named)
