@@ -14,12 +14,15 @@ from .collect import Block
 from .labels import labels, not_run_reason
 from .results import Outcome
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# Terminal escapes: OSC (title, clipboard, hyperlinks: ESC ] ... BEL or ESC \), CSI (colours, cursor),
+# other two-byte escapes, then every other control byte (C0 but tab/newline/CR, DEL, C1).
+ANSI = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]?"
+                  r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 MAX_LINES = 300
 
 
 def clean_output(text: str) -> str:
-    """Drop terminal colour codes and carriage-return redraws; cap very long output."""
+    """Drop terminal escapes and control bytes and carriage-return redraws; cap very long output."""
     text = ANSI.sub("", text)
     text = "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
     lines = text.rstrip("\n").split("\n")
