@@ -136,11 +136,35 @@ class SnippetExpander:
         return None
 
 
-def _checked(mark: Mark, page: str, line: int) -> Mark:
+def _checked(text: str, page: str, line: int) -> Mark:
+    """The marker written above the block at ``line``, parsed and checked; else one line naming the place."""
     try:
-        return mark.check()
+        return Mark.parse(text).check()
     except CollectError as error:
         raise CollectError(f"{page}:{line}: {error}") from None
+
+
+def _check_includes(lines: list[str], page: str, expander: SnippetExpander) -> None:
+    """Every include of the page names a file under the snippet folders: one line naming the place if not
+    (pymdownx would print a long traceback without a line, or say "could not be found")."""
+    for number, line in enumerate(lines, 1):
+        match = INCLUDE.match(line.strip())
+        if not match:
+            continue
+        target = match["target"]
+        bases = [b.resolve() for b in expander.base_paths]
+        candidates = [(b / target).resolve() for b in bases]
+        inside = [c for c, b in zip(candidates, bases) if c.is_relative_to(b)]
+        if not inside:
+            raise CollectError(f"{page}:{number}: the include {target!r} points outside "
+                               f"{', '.join(_shown(b) for b in bases)} (includes are relative to it)")
+        if not any(c.is_file() for c in inside):
+            raise CollectError(f"{page}:{number}: the included snippet {target!r} does not exist in "
+                               f"{', '.join(_shown(b) for b in bases)}")
+
+
+def _shown(base: Path) -> str:
+    return f"{base.name}/"
 
 
 def _as_list(value) -> list:
@@ -170,7 +194,11 @@ def _closing_line(lines: list[str], opening: int) -> int:
 def collect_page(text: str, page: str, expander: SnippetExpander) -> list[Block]:
     """The Python code blocks of one page, each tied to its snippet file when it includes one."""
     lines = text.split("\n")
-    written = _python_blocks(text)
+    try:
+        written = _python_blocks(text)
+    except CollectError as error:
+        raise CollectError(f"{page}: {error}") from None
+    _check_includes(lines, page, expander)
     try:
         expanded = _python_blocks(expander.expand(text))
     except Exception as error:  # pymdownx's SnippetMissingError and friends
@@ -195,16 +223,24 @@ def collect_page(text: str, page: str, expander: SnippetExpander) -> list[Block]
             code=shown.code,
             include=include,
             snippet=snippet,
-            marks=[_checked(Mark.parse(m), page, raw.lineno) for m in raw.marks],
+            marks=[_checked(m, page, raw.lineno - 1) for m in raw.marks],
         ))
     return blocks
 
 
-def collect_site(docs_dir: Path, expander: SnippetExpander) -> list[Block]:
-    """Every Python block of every Markdown page under ``docs_dir``, in page order."""
+def collect_site(docs_dir: Path, expander: SnippetExpander, errors: list[str] | None = None) -> list[Block]:
+    """Every Python block of every Markdown page under ``docs_dir``, in page order.
+
+    A page whose blocks cannot be collected raises CollectError; with ``errors`` given, its message
+    (page:line: what is wrong) goes there instead and the other pages are still collected."""
     docs_dir = Path(docs_dir)
     blocks = []
     for path in sorted(docs_dir.rglob("*.md")):
         page = path.relative_to(docs_dir).as_posix()
-        blocks.extend(collect_page(path.read_text(encoding="utf-8"), page, expander))
+        try:
+            blocks.extend(collect_page(path.read_text(encoding="utf-8"), page, expander))
+        except CollectError as error:
+            if errors is None:
+                raise
+            errors.append(str(error))
     return blocks

@@ -21,9 +21,10 @@ import nbformat
 from nbformat import v4
 
 from .collect import Block
+from .figures import figure_for
 from .labels import labels, not_run_reason
 from .render import _distributions_of_modules, clean_output, imported_names
-from .session import Outcome
+from .results import Outcome
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
 # What a Colab runtime already has (the rest is installed by the setup cell).
@@ -62,15 +63,15 @@ def _prose(lines: list[str], titles: dict[str, str] | None = None) -> str:
     return "\n".join(out).strip("\n>").strip()
 
 
-def _outputs(outcome: Outcome | None) -> list:
+def _outputs(outcome: Outcome | None, language: str = "en") -> list:
     if outcome is None or outcome.result is None:
         return []
     outputs = []
     text = clean_output(outcome.result.output)
     if text:
         outputs.append(v4.new_output("stream", name="stdout", text=text + "\n"))
-    for figure in outcome.result.figures:
-        data = base64.b64encode(figure.read_bytes()).decode()
+    for figure in outcome.result.figures:  # in the page's language: figure-N.zh.png where there is one
+        data = base64.b64encode(figure_for(figure, language).read_bytes()).decode()
         outputs.append(v4.new_output("display_data", data={"image/png": data, "text/plain": "<Figure>"}))
     return outputs
 
@@ -141,9 +142,9 @@ def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str
         elif "__file__" in code:
             name = block.include.rsplit("/", 1)[-1]
             cells.append(v4.new_code_cell(f"%%writefile {name}\n{code}"))
-            cells.append(v4.new_code_cell(f"!python {name}", outputs=_outputs(outcome)))
+            cells.append(v4.new_code_cell(f"!python {name}", outputs=_outputs(outcome, language)))
         else:
-            cells.append(v4.new_code_cell(code, outputs=_outputs(outcome)))
+            cells.append(v4.new_code_cell(code, outputs=_outputs(outcome, language)))
     text = _prose(lines[position:], admonition_titles)
     if text:
         cells.append(v4.new_markdown_cell(text))

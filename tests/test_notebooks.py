@@ -73,3 +73,26 @@ def test_setup_cell_installs_what_the_snippets_import_and_colab_lacks(page):
     expected -= COLAB_HAS
     assert installed == expected, f"{page}: installs {sorted(installed)}, its snippets import {sorted(expected)}"
     assert "VERIFIED_WITH" in setup and "torch.__version__" in setup
+
+
+def test_a_chinese_notebook_embeds_the_chinese_figures(tmp_path):
+    """zh/notebooks/*.ipynb showed the English figure-N.png; the page itself shows figure-N.zh.png."""
+    import base64
+
+    from snippet_runner import Outcome, Result
+
+    (tmp_path / "figure-1.png").write_bytes(b"\x89PNG english")
+    (tmp_path / "figure-1.zh.png").write_bytes(b"\x89PNG chinese")
+    (tmp_path / "figure-2.png").write_bytes(b"\x89PNG english only")  # no twin: the English one
+    markdown = (docs_dir() / PAGE).read_text(encoding="utf-8")
+    blocks = collect_page(markdown, PAGE, expander())
+    result = Result(True, "", 0.1, figures=[tmp_path / "figure-1.png", tmp_path / "figure-2.png"])
+    outcomes = {blocks[0]: Outcome("ok", result)}
+
+    def images(language):
+        nb = page_notebook(markdown, blocks, outcomes, "1.2", language=language)
+        return [base64.b64decode(o["data"]["image/png"]) for c in nb.cells if c.cell_type == "code"
+                for o in c.outputs if "image/png" in o.get("data", {})]
+
+    assert images("zh") == [b"\x89PNG chinese", b"\x89PNG english only"]
+    assert images("en") == [b"\x89PNG english", b"\x89PNG english only"]
