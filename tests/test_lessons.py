@@ -487,23 +487,33 @@ def test_the_reader_follows_the_sessions_rule_for_what_is_not_run():
 
 
 SHARED_LOCK = """
-    # holds a lock that no other snippet may hold at the same time (like a fixed port), for a few seconds
+    # holds a lock no other snippet may hold at the same time (like a fixed port) until the other one tried it
     import fcntl
     import time
-    handle = open({path!r}, "w")
-    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while the other one holds it
-    time.sleep(3)
+    from pathlib import Path
+
+    me, other = Path(__file__).name, {{"one.py": "two.py", "two.py": "one.py"}}[Path(__file__).name]
+    markers = Path({markers!r})
+    handle = open(markers / "port.lock", "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while the other one holds it
+    finally:
+        (markers / f"{{me}}.tried").touch()
+    deadline = time.monotonic() + 30
+    while not (markers / f"{{other}}.tried").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     print("held it alone")
 """
 
 
 def test_a_snippet_that_fails_only_beside_another_is_run_again_alone_and_passes(tmp_path, probed):
     shutil.copytree(probed, tmp_path / "cache")
-    lock = str(tmp_path / "port.lock")
+    (markers := tmp_path / "markers").mkdir()
     site = _write_site(tmp_path / "site", {
         "mkdocs.yml": TINY_SITE["mkdocs.yml"],
         "docs/index.md": '# Two\n\n```python\n--8<-- "one.py"\n```\n\n```python\n--8<-- "two.py"\n```\n',
-        "snippets/one.py": SHARED_LOCK.format(path=lock), "snippets/two.py": SHARED_LOCK.format(path=lock)})
+        "snippets/one.py": SHARED_LOCK.format(markers=str(markers)),
+        "snippets/two.py": SHARED_LOCK.format(markers=str(markers))})
     run = _reader(site, "--jobs", "2")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "beside another snippet, passed alone" in run.stdout, run.stdout  # one of the two collided
