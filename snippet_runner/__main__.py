@@ -26,7 +26,16 @@ from .site import Site
 TRIVIAL = "# the cheapest snippet that still uses torch\nimport torch\nprint(torch.ones(2).sum().item())\n"
 
 
+def _course_preload(root: Path) -> None:
+    """Files run from a site's folder get the site's warm worker (its course file's PRELOAD)."""
+    from . import runner as runner_module
+
+    if (root / "mkdocs.yml").is_file():
+        runner_module.preload(Site.load(root).course.get("PRELOAD", ()))
+
+
 def cmd_run(args) -> int:
+    _course_preload(Path.cwd())
     runner = Runner(device=args.device)
     tasks = [Task(Path(f)) for f in args.files]
     with tempfile.TemporaryDirectory() as scratch:
@@ -170,6 +179,7 @@ def cmd_bench(args) -> int:
             started = time.perf_counter()
             subprocess.run([sys.executable, str(snippet)], cwd=scratch, check=True, capture_output=True)
             plain.append(time.perf_counter() - started)
+        _course_preload(root)
         runner = Runner(device="cpu")
         runner.run(Task(snippet), Path(scratch, "warm-up"))  # starts the warm worker once
         forked = []

@@ -1,4 +1,4 @@
-"""Imported once by the warm worker (the fork server) before any snippet runs.
+"""What the warm worker (the fork server) imports once, before any snippet runs.
 
 Every snippet process is forked from that worker, so it starts with these modules already
 imported instead of paying several seconds to import torch again. Nothing here may run a torch
@@ -12,9 +12,6 @@ The worker hands it to the parent, which maps names to distributions (``cache.us
 
 import builtins
 import importlib
-
-PRELOADED = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "torchvision",
-             "torchvision.transforms.v2", "matplotlib", "matplotlib.pyplot", "PIL.Image", "sklearn.datasets")
 
 REQUESTED: dict[str, set[str]] = {}
 
@@ -39,5 +36,7 @@ def _import_recording(name: str) -> None:
     REQUESTED.setdefault(top, set()).update(requested - {top})
 
 
-for _name in PRELOADED:
-    _import_recording(_name)
+def load(names) -> None:
+    """Import these modules (the site's course file says which: ``PRELOAD``), recording what each asked for."""
+    for name in names:
+        _import_recording(name)

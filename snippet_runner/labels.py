@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "Download as notebook",
         "preview": "Preview the notebook",
         "colab": "Open in Colab",
-        "nb_from": "*From the lesson [{title}]({url}) of PyTorch from Zero to Mastery. "
+        "nb_from": "*From the lesson [{title}]({url}) of {site}. "
                    "Every code cell is a whole program: run them in any order.*",
         "nb_not_run": "Not executed when the site was built: {reason}.",
         "nb_setup": "# Setup: what this page needs beyond Colab's own packages, at the versions its outputs came from",
@@ -67,7 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "下载 Notebook",
         "preview": "预览 Notebook",
         "colab": "在 Colab 中打开",
-        "nb_from": "*来自《PyTorch 从零到精通》的课程 [{title}]({url})。每个代码单元都是完整的程序，可以按任意顺序运行。*",
+        "nb_from": "*来自《{site}》的课程 [{title}]({url})。每个代码单元都是完整的程序，可以按任意顺序运行。*",
         "nb_not_run": "构建网站时未执行：{reason}。",
         "nb_setup": "# 环境准备：安装本页需要而 Colab 没有自带的包，版本与本页输出所用的一致",
         "nb_verified": "# 本页输出所用的 torch 版本",

@@ -27,9 +27,6 @@ from .render import _distributions_of_modules, clean_output, imported_names
 from .results import Outcome
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
-# What a Colab runtime already has (the rest is installed by the setup cell).
-COLAB_HAS = {"torch", "torchvision", "numpy", "matplotlib", "scikit-learn", "pillow", "pandas", "scipy", "tqdm",
-             "requests"}
 MARKER = re.compile(r"^\s*<!--\s*pytest(?:\.mark\.|-codeblocks:).*-->\s*$")
 HEADING_ID = re.compile(r"^(#{1,6} .*?)\s*\{#[^}]*\}\s*$")  # "## 1.2.1 创建张量 {#121-creating-tensors}"
 
@@ -81,14 +78,15 @@ def imported_modules(code: str) -> set[str]:
     return {name for name in imported_names(code) if name not in sys.stdlib_module_names}
 
 
-def packages_to_install(blocks: list[Block]) -> list[str]:
-    """``name==version`` for each distribution the page's snippets import that Colab lacks."""
+def packages_to_install(blocks: list[Block], colab_has=()) -> list[str]:
+    """``name==version`` for each distribution the page's snippets import that the notebook's runtime
+    lacks (``colab_has``: what it ships; the site's course file says)."""
     from importlib import metadata
 
     wanted = set()
     for block in blocks:
         for name in imported_modules(block.code):
-            wanted.update(d for d in _distributions_of_modules().get(name, [name]) if d not in COLAB_HAS)
+            wanted.update(d for d in _distributions_of_modules().get(name, [name]) if d not in colab_has)
     pinned = []
     for name in sorted(wanted):
         try:
@@ -98,13 +96,13 @@ def packages_to_install(blocks: list[Block]) -> list[str]:
     return pinned
 
 
-def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en") -> nbformat.NotebookNode:
+def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en", colab_has=()) -> nbformat.NotebookNode:
     versions = sorted({o.result.environment.get("torch") for b in blocks if (o := outcomes.get(b)) and o.result
                        and o.result.environment.get("torch")})
     verified = versions[-1] if versions else None
     words = labels(language)
     lines = [words["nb_setup"]]
-    packages = packages_to_install(blocks)
+    packages = packages_to_install(blocks, colab_has)
     if packages:
         lines.append(f"%pip install -q {' '.join(packages)}")
     here = words["nb_torch_here"].format(here="{torch.__version__}", verified="{VERIFIED_WITH}")
@@ -116,7 +114,8 @@ def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en") -> nbf
 
 
 def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str, page_url: str = "",
-                  language: str = "en", admonition_titles: dict[str, str] | None = None) -> nbformat.NotebookNode:
+                  language: str = "en", admonition_titles: dict[str, str] | None = None, colab_has=(),
+                  site_name: str = "the site") -> nbformat.NotebookNode:
     """A notebook of one page. ``outcomes`` maps each block to its Outcome (may be empty).
 
     ``language``: the page's language (its prose is the page's; the notebook's own words follow it).
@@ -125,8 +124,8 @@ def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str
     lines = markdown.split("\n")
     cells = []
     if page_url:
-        cells.append(v4.new_markdown_cell(words["nb_from"].format(title=title, url=page_url)))
-    cells.append(setup_cell(blocks, outcomes, language))
+        cells.append(v4.new_markdown_cell(words["nb_from"].format(title=title, url=page_url, site=site_name)))
+    cells.append(setup_cell(blocks, outcomes, language, colab_has))
     position = 0
     for block in sorted(blocks, key=lambda b: b.line):
         text = _prose(lines[position: block.line - 1], admonition_titles)

@@ -36,6 +36,15 @@ OUTPUT_KILL_BYTES = 64 << 20  # a snippet that writes more is a flood: killed be
 _worker = WorkerClient()  # one warm worker per process that runs snippets, started on first use
 
 
+def preload(modules) -> None:
+    """The modules the warm worker imports once, before forking snippets (a worker started with
+    others is stopped; the next run starts one with these)."""
+    modules = tuple(modules)
+    if modules != _worker.preload:
+        _worker.close()
+        _worker.preload = modules
+
+
 class Runner:
     """Runs snippets in processes forked from one warm worker.
 
@@ -116,20 +125,21 @@ class Runner:
                 kind = "interrupted" if self._cancelled.is_set() else "worker"
                 return Result(False, "", 0.0, [], Failure(kind, str(error)))
             started = time.perf_counter()  # its own start: never the worker's (seconds of imports)
-            measure_at, used = started, 0
+            measure_at, used, measured_at_resident = started, 0, 0
             while True:
                 finished, exit_code = _worker.wait(pid, POLL_S)
                 if finished:
                     break
                 # Its own memory (USS) and the sandbox's /dev/shm. Reading smaps costs the kernel
                 # ~20 ms per process with torch loaded, so it is read once a second, or at once when
-                # the cheap upper bound (resident sizes, shared pages included) passes the ceiling.
+                # the cheap upper bound (resident sizes, shared pages included) grew by 64 MB or
+                # passes the ceiling.
                 host = _worker.host_pid(pid)
                 tree = [host, *processes.descendants(host)] if host else []
                 shm = _worker.shared_memory_bytes()
-                now = time.perf_counter()
-                if now >= measure_at or processes.resident_bytes(tree) + shm > limit:
-                    measure_at = now + MEMORY_POLL_S
+                now, resident = time.perf_counter(), processes.resident_bytes(tree)
+                if now >= measure_at or resident + shm > limit or resident > measured_at_resident + (64 << 20):
+                    measure_at, measured_at_resident = now + MEMORY_POLL_S, resident
                     used = processes.private_bytes(tree) + shm
                     peak = max(peak, used)
                 if used > limit:

@@ -6,7 +6,7 @@ blocks, use the same cache and decide the same way.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collect import Block, SnippetExpander, collect_page, collect_site
@@ -18,15 +18,20 @@ class Site:
     root: Path  # the folder of mkdocs.yml
     docs_dir: Path
     expander: SnippetExpander
+    settings: dict = field(default_factory=dict)  # the snippet-outputs plugin's options in mkdocs.yml
+    course: dict = field(default_factory=dict)  # what the site's course file defines (PRELOAD, COLAB_HAS, ...)
 
     @classmethod
     def from_config(cls, config) -> Site:
-        """From a loaded MkDocs config (what a hook receives)."""
+        """From a loaded MkDocs config (what a plugin receives)."""
         root = Path(config.config_file_path).resolve().parent
         options = dict(config.mdx_configs.get("pymdownx.snippets", {}))
         bases = options.get("base_path", ["."])
         options["base_path"] = [str(root / b) for b in (bases if isinstance(bases, (list, tuple)) else [bases])]
-        return cls(root, Path(config.docs_dir), SnippetExpander(options))
+        plugin = config.plugins.get("snippet-outputs") if config.plugins else None
+        settings = dict(plugin.config) if plugin is not None else {}
+        return cls(root, Path(config.docs_dir), SnippetExpander(options), settings,
+                   load_course(root / settings["course"]) if settings.get("course") else {})
 
     @classmethod
     def load(cls, where: Path) -> Site:
@@ -41,16 +46,31 @@ class Site:
 
     @property
     def cache_dir(self) -> Path:
-        """``SNIPPETS_CACHE_DIR`` if set, else ``.cache/snippets`` next to mkdocs.yml."""
-        return Path(os.environ.get("SNIPPETS_CACHE_DIR") or self.root / ".cache" / "snippets")
+        """``SNIPPETS_CACHE_DIR`` if set, else the plugin's ``cache_dir`` (relative to mkdocs.yml), else
+        ``.cache/snippets`` next to mkdocs.yml."""
+        chosen = os.environ.get("SNIPPETS_CACHE_DIR") or self.settings.get("cache_dir") or ".cache/snippets"
+        return self.root / chosen
 
     def page_blocks(self, markdown: str, page: str) -> list[Block]:
         return collect_page(markdown, page, self.expander)
 
-    def blocks(self) -> list[Block]:
-        return collect_site(self.docs_dir, self.expander)
+    def blocks(self, errors: list[str] | None = None) -> list[Block]:
+        """Every block of the site; with ``errors``, a page that cannot be collected goes there instead."""
+        return collect_site(self.docs_dir, self.expander, errors)
 
     def session(self, *, device: str = "auto", jobs: int | None = None, fresh: bool = False,
                 progress: bool = False) -> Session:
+        from . import runner
+
+        runner.preload(self.course.get("PRELOAD", ()))  # the modules the warm worker imports once
         return Session(self.cache_dir, device=device, jobs=jobs, read_cache=not fresh, progress=progress,
                        display_root=self.root / "snippets")
+
+
+def load_course(path: Path) -> dict:
+    """The upper-case names a site's course file (plain Python) defines."""
+    import runpy
+
+    if not path.is_file():
+        raise FileNotFoundError(f"the course file {path} named in mkdocs.yml (snippet-outputs: course) does not exist")
+    return {name: value for name, value in runpy.run_path(str(path)).items() if name.isupper()}

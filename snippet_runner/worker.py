@@ -50,7 +50,9 @@ def serve() -> None:
     channel = os.fdopen(os.dup(1), "wb", buffering=0)  # answers go here, not to stdout
     os.dup2(2, 1)  # stray prints of imported modules must not corrupt the protocol
 
-    from snippet_runner import _preload  # the expensive imports, once
+    from snippet_runner import _preload
+
+    _preload.load(json.loads(sys.argv[2]) if len(sys.argv) > 2 else [])  # the expensive imports, once
 
     running: set[int] = set()
 
@@ -146,6 +148,7 @@ class WorkerClient:
         self._worker_pid: int | None = None
         self.sandboxed = False
         self.requested: dict[str, list[str]] = {}  # from the worker: what each preloaded package imported
+        self.preload: tuple[str, ...] = ()  # modules the worker imports before forking (the site's course says)
 
     # -- where runs happen --------------------------------------------------------------------------
 
@@ -174,7 +177,8 @@ class WorkerClient:
         _copy_font_cache(home / "matplotlib")  # matplotlib's font list, so the worker does not rebuild it
         # A fixed hash seed: set and dict orders of strings are the same in every snippet run.
         env = sandbox.environment(home, {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"})
-        argv = [sys.executable, "-c", "from snippet_runner.worker import serve; serve()", str(self.runs)]
+        argv = [sys.executable, "-c", "from snippet_runner.worker import serve; serve()", str(self.runs),
+                json.dumps(list(self.preload))]
         missing = sandbox.unavailable()
         if missing is None:
             argv = sandbox.command(argv, self.runs, env)

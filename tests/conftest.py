@@ -1,70 +1,35 @@
-"""pytest adapter over snippet_runner: options, and one parallel run of every selected snippet."""
+"""This project's test setup. The snippets' part is snippet_runner's pytest plugin (the pytest11
+entry point): options (--device, --fresh, --jobs, --shard), the site's blocks as tests, one
+parallel run of every selected snippet. Here: the course's warm worker, test order, the roadmap
+summary, the served site."""
 
 from __future__ import annotations
 
 import pytest
 
-from snippet_runner import shards
 from tests import roadmap
 from tests.project import site
 
 
-def pytest_addoption(parser):
-    group = parser.getgroup("snippets", "running the site's snippets")
-    group.addoption("--device", choices=["auto", "cpu", "cuda"], default="auto",
-                    help="where snippets run: auto (CUDA when visible), cpu (GPUs hidden), cuda (required)")
-    group.addoption("--fresh", action="store_true",
-                    help="run every snippet even when a cached result for the same bytes and environment exists")
-    group.addoption("--jobs", type=int, default=None, help="snippets run in parallel (default: one per core)")
-    group.addoption("--shard", default=None, metavar="I/N",
-                    help="run only shard I of N of the snippets (balanced by their recorded run time); "
-                         "the other tests run in shard 1")
-
-
 def pytest_configure(config):
+    from snippet_runner import runner
+
+    runner.preload(site().course.get("PRELOAD", ()))  # the course's warm worker, for every Session of the tests
     for marker in ("browser: drives the built site in headless Chromium",
                    "slow: takes more than a few seconds (a real build, a worker of its own); "
-                   "pytest -m 'not slow' leaves these out",
-                   "gpu(reason): the block runs only where a CUDA GPU is visible",
-                   "timeout(seconds): the block's time limit, instead of the default 120 s",
-                   "memory(GB): the block's memory ceiling, instead of the default 8 GB"):
+                   "pytest -m 'not slow' leaves these out"):
         config.addinivalue_line("markers", marker)
 
 
-def _block(item):
-    """The site block a test item is about, or None."""
-    return item.callspec.params.get("block") if hasattr(item, "callspec") else None
-
-
 def pytest_collection_modifyitems(config, items):
-    """Browser tests build the whole site: run them last, when the other tests have filled the cache.
-    With --shard, keep this shard's snippets (and, in shard 1, every test without a snippet)."""
+    """Browser tests build the whole site: run them last, when the other tests have filled the cache."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-    if config.getoption("shard"):
-        number, count = shards.parse(config.getoption("shard"))
-        session = site().session()
-        mine = shards.blocks_in_shard(session, {b for item in items if (b := _block(item))}, number, count)
-        session.close()
-        keep = [item for item in items if (_block(item) in mine if _block(item) else number == 1)]
-        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-        items[:] = keep
 
 
 @pytest.fixture(scope="session")
-def snippet_session(request):
-    options = request.config.getoption
-    session = site().session(device=options("device"), jobs=options("jobs"), fresh=options("fresh"), progress=True)
-    yield session
-    session.close()
-
-
-@pytest.fixture(scope="session")
-def outcomes(request, snippet_session):
-    """Run every block the selected tests need, in parallel, once (with a progress bar)."""
-    selected = [block for item in request.session.items if (block := _block(item))]
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        return snippet_session.run(selected)
+def outcomes(snippet_outcomes):
+    """Every selected test's block, run once (snippet_runner's pytest plugin: options, sharding, the run)."""
+    return snippet_outcomes
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -13,7 +13,7 @@ import pytest
 
 from tests.project import ROOT, config
 
-HOOK = ROOT / "site_hooks" / "snippet_outputs.py"
+COURSE = ROOT / "site_hooks" / "course.py"
 
 
 def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
@@ -25,7 +25,9 @@ def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
     (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""
         site_name: test
         theme: mkdocs
-        hooks: [{HOOK}]
+        plugins:
+          - snippet-outputs:
+              course: {COURSE}
         markdown_extensions:
           - admonition
           - pymdownx.details
@@ -38,14 +40,12 @@ def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
 
 
 def add_test_harness(site: Path) -> Path:
-    """This project's pytest adapter (conftest, test_pages) over a temporary site."""
+    """This project's test of the pages over a temporary site: test_pages.py alone (snippet_runner's
+    pytest plugin, an entry point, does the rest: no conftest.py to copy)."""
     import shutil
 
     (site / "tests").mkdir()
-    for name in ("__init__.py", "conftest.py", "project.py", "roadmap.py", "test_pages.py"):
-        shutil.copy(ROOT / "tests" / name, site / "tests" / name)
-    (site / "seed").mkdir()
-    (site / "seed" / "roadmap.zh.md").write_text("# roadmap\n")
+    shutil.copy(ROOT / "tests" / "test_pages.py", site / "tests" / "test_pages.py")
     return site
 
 
@@ -187,7 +187,8 @@ def test_pages_get_a_stamp_and_a_notebook(built):
 def test_notebook_previews_render_through_mkdocs_jupyter_out_of_search(tmp_path):
     site = make_site(tmp_path, PAGE, SNIPPETS)
     config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
-    (site / "mkdocs.yml").write_text(config + "plugins:\n  - search\n  - mkdocs-jupyter:\n      include: ['*.ipynb']\n")
+    (site / "mkdocs.yml").write_text(config.replace("plugins:\n", "plugins:\n  - search\n  - mkdocs-jupyter:\n"
+                                                    "      include: ['*.ipynb']\n"))
     result = build(site, "--strict")
     assert result.returncode == 0, result.stderr
     preview = (site / "site" / "notebooks" / "index.html").read_text()  # index.md's notebook: notebooks/
@@ -215,7 +216,7 @@ def two_language_site(tmp_path: Path) -> Path:
     site = make_site(tmp_path, english, snippets)
     (site / "docs" / "index.zh.md").write_text(textwrap.dedent(chinese))
     config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
-    (site / "mkdocs.yml").write_text(config + textwrap.dedent("""
+    (site / "mkdocs.yml").write_text(config.replace("plugins:\n", textwrap.dedent("""\
         plugins:
           - search
           - i18n:
@@ -223,10 +224,10 @@ def two_language_site(tmp_path: Path) -> Path:
               fallback_to_default: false
               languages:
                 - {locale: en, name: English, default: true}
-                - {locale: zh, name: 中文, admonition_translations: {note: 注意}}
+                - {locale: zh, name: 中文, site_name: 测试, admonition_translations: {note: 注意}}
           - mkdocs-jupyter:
               include: ['*.ipynb']
-    """))
+    """)))
     return site
 
 
@@ -263,7 +264,7 @@ def test_two_languages_run_each_snippet_once_and_speak_the_page_language(tmp_pat
 
     zh_notebook = nbformat.read(site / "site" / "zh" / "notebooks" / "index.ipynb", as_version=4)
     prose = "".join(c.source for c in zh_notebook.cells if c.cell_type == "markdown")
-    assert "标注所在行的说明" in prose and "> **注意**" in prose and "来自《PyTorch 从零到精通》的课程 [课程](zh/)" in prose
+    assert "标注所在行的说明" in prose and "> **注意**" in prose and "来自《测试》的课程 [课程](zh/)" in prose
     assert "这里的 torch" in zh_notebook.cells[1].source  # the setup cell speaks Chinese too
     en_notebook = nbformat.read(site / "site" / "notebooks" / "index.ipynb", as_version=4)
     assert "标注所在行的说明" not in "".join(c.source for c in en_notebook.cells)

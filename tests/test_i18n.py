@@ -264,12 +264,9 @@ def test_the_hook_sees_one_language_at_a_time_and_places_outputs_before_admoniti
     """The hook's on_files runs after the i18n plugin's (which picks this language's files), and its
     on_page_markdown before the plugin's (which rewrites untitled admonitions, moving nothing but
     changing the text the hook collected)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("hook", ROOT / "site_hooks" / "snippet_outputs.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
     from mkdocs_static_i18n.plugin import I18n
+
+    from snippet_runner.mkdocs_plugin import SnippetOutputsPlugin as hook  # the snippet-outputs plugin
 
     assert hook.on_files.mkdocs_priority < I18n.on_files.mkdocs_priority
     assert hook.on_page_markdown.mkdocs_priority > I18n.on_page_markdown.mkdocs_priority

@@ -7,9 +7,11 @@ import pytest
 from nbclient import NotebookClient
 
 from snippet_runner import collect_page
-from snippet_runner.notebook import COLAB_HAS, page_notebook
+from snippet_runner.notebook import page_notebook
 from tests.project import blocks as all_blocks
-from tests.project import docs_dir, expander
+from tests.project import docs_dir, expander, site
+
+COLAB_HAS = site().course["COLAB_HAS"]  # site_hooks/course.py, through mkdocs.yml
 
 PAGE = "stage-1/tensors.md"
 
@@ -55,7 +57,7 @@ def test_setup_cell_installs_what_the_snippets_import_and_colab_lacks(page):
     from importlib import metadata
 
     blocks = _page_blocks()[page]
-    nb = page_notebook((docs_dir() / page).read_text(encoding="utf-8"), blocks, {}, page)
+    nb = page_notebook((docs_dir() / page).read_text(encoding="utf-8"), blocks, {}, page, colab_has=COLAB_HAS)
     setup = nb.cells[1].source if nb.cells[0].cell_type == "markdown" else nb.cells[0].source
     assert setup.startswith("# Setup:")
     line = next((line for line in setup.split("\n") if line.startswith("%pip install")), "%pip install -q")
