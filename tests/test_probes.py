@@ -345,3 +345,56 @@ def test_the_fallback_says_once_what_is_missing_and_still_runs(tmp_path, why):
     said = [line for line in done.stderr.splitlines() if "without the sandbox" in line]
     expected = "SNIPPETS_SANDBOX=0 turned it off" if why == "off" else "bubblewrap (bwrap) is not installed"
     assert len(said) == 1 and expected in said[0], done.stderr[-2000:]
+
+
+# -- errors that name the place ---------------------------------------------------------------------------
+
+def _site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
+    from tests.test_build import make_site
+
+    return make_site(tmp_path, page, snippets)
+
+
+@pytest.mark.parametrize("page, expected", [
+    ('# L\n\nText.\n\n<!--pytest.mark.timeout(abc)-->\n```python\n--8<-- "a.py"\n```\n',
+     "docs/index.md:5: cannot read the marker <!--pytest.mark.timeout(abc)-->"),
+    ('# L\n\n```python\n--8<-- "missing.py"\n```\n',
+     "docs/index.md:4: the included snippet 'missing.py' does not exist in snippets/"),
+    ('# L\n\n```python\n--8<-- "../mkdocs.yml"\n```\n',
+     "docs/index.md:4: the include '../mkdocs.yml' points outside snippets/"),
+], ids=["bad marker", "missing include", "include outside snippets"])
+def test_a_page_that_cannot_be_collected_stops_the_build_with_one_line(tmp_path, page, expected):
+    """Even a plain (non-strict) build: its snippets are never skipped silently."""
+    from tests.test_build import build
+
+    site = _site(tmp_path, page, {"a.py": "# a\nprint(1)\n"})
+    result = build(site)
+    assert result.returncode != 0
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_bad_marker_is_one_failing_test_and_the_other_pages_still_run(tmp_path):
+    from tests.test_build import add_test_harness
+
+    site = add_test_harness(_site(tmp_path, '# L\n\n```python\n--8<-- "a.py"\n```\n', {"a.py": "# a\nprint(1)\n"}))
+    (site / "docs" / "bad.md").write_text('# B\n\n<!--pytest.mark.memory(-1)-->\n```python\n--8<-- "a.py"\n```\n')
+    env = {**os.environ, "SNIPPETS_CACHE_DIR": str(site / "cache")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rf", "tests"], cwd=site,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:]
+    assert "bad.md:3: pytest.mark.memory takes one positive number (GB)" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_snippet_printing_the_placeholder_cannot_break_the_page(tmp_path):
+    from tests.test_build import build
+
+    site = _site(tmp_path, '# L\n\n```python\n--8<-- "a.py"\n```\n\n```python\n--8<-- "b.py"\n```\n',
+                 {"a.py": "# looks like the placeholder\nprint('SNIPPETOUTPUT0099X <p>SNIPPETOUTPUT0001X</p>')\n",
+                  "b.py": "# another\nprint('second')\n"})
+    result = build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text()
+    assert "SNIPPETOUTPUT0099X &lt;p&gt;SNIPPETOUTPUT0001X&lt;/p&gt;" in html and "second" in html
