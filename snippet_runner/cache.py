@@ -41,10 +41,17 @@ RESULT_SOURCES = ("cache.py", "child.py", "worker.py", "runner.py", "sandbox.py"
 _LEGACY_KEY = True  # until the new key lands: the key every cached result of this checkout has
 
 
-@functools.cache
 def runner_digest(folder: Path | None = None) -> str:
-    """A digest of the runner's own source (``RESULT_SOURCES``)."""
-    folder = Path(folder or Path(__file__).parent)
+    """A digest of the runner's own source (``RESULT_SOURCES``), of this package or of a copy in ``folder``."""
+    return _digest(Path(folder)) if folder is not None else _this_runner()
+
+
+@functools.cache
+def _this_runner() -> str:
+    return _digest(Path(__file__).parent)
+
+
+def _digest(folder: Path) -> str:
     digest = hashlib.sha256()
     for name in RESULT_SOURCES:
         digest.update(name.encode() + b"\0")
@@ -71,7 +78,7 @@ def _normalize(name: str) -> str:
 
 
 @functools.cache
-def _module_distributions() -> dict[str, tuple[str, ...]]:
+def module_distributions() -> dict[str, tuple[str, ...]]:
     """Top-level module name -> the installed distributions that provide it (the one map)."""
     return {top: tuple(sorted({_normalize(d) for d in dists}))
             for top, dists in metadata.packages_distributions().items()}
@@ -92,7 +99,7 @@ def used_distributions(names: set[str], requested: dict[str, list[str]], version
                 frontier.append(dependency)
     found = {}
     for name in names:
-        for distribution in _module_distributions().get(name, ()):
+        for distribution in module_distributions().get(name, ()):
             version = version_of(distribution)
             if version is not None:
                 found[distribution] = version

@@ -23,7 +23,8 @@ from nbformat import v4
 from .collect import Block
 from .figures import figure_for
 from .labels import labels, not_run_reason
-from .render import _distributions_of_modules, clean_output, imported_names
+from . import cache
+from .render import clean_output, imported_names
 from .results import Outcome
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
@@ -86,7 +87,7 @@ def packages_to_install(blocks: list[Block], colab_has=()) -> list[str]:
     wanted = set()
     for block in blocks:
         for name in imported_modules(block.code):
-            wanted.update(d for d in _distributions_of_modules().get(name, [name]) if d not in colab_has)
+            wanted.update(d for d in cache.module_distributions().get(name, [name]) if d not in colab_has)
     pinned = []
     for name in sorted(wanted):
         try:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from . import figures
+from . import cache, figures
 from .collect import Block
 from .labels import labels, not_run_reason
 from .results import Outcome
@@ -85,14 +85,6 @@ def run_summary(result, language: str = "en") -> str:
     return text
 
 
-@functools.cache
-def _distributions_of_modules() -> dict[str, list[str]]:
-    from importlib import metadata
-
-    return {top: sorted({re.sub(r"[-_.]+", "-", d).lower() for d in dists})
-            for top, dists in metadata.packages_distributions().items()}
-
-
 @functools.lru_cache(maxsize=1024)  # a snippet is shown under its block and counted in its page's stamp
 def imported_names(code: str) -> frozenset[str]:
     try:
@@ -107,7 +99,7 @@ def imported_names(code: str) -> frozenset[str]:
 
 def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]:
     """Of the distributions a run used, those the snippet's own code imports (torch, onnxruntime, ...)."""
-    mapping = _distributions_of_modules()
+    mapping = cache.module_distributions()  # the one module -> distribution map
     wanted = {d for name in imported_names(code) for d in mapping.get(name, ())}
     return {d: v for d, v in sorted(distributions.items()) if d in wanted}
 

@@ -9,7 +9,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from snippet_runner.cache import Cache, snippet_key
+import functools
+
+from snippet_runner.cache import Cache, runner_digest, snippet_key
 from snippet_runner.results import Result
 
 
@@ -43,9 +45,66 @@ def test_a_variant_is_valid_while_every_recorded_distribution_has_its_version(tm
     assert "numpy 2.3.4 -> not installed" in cache.lookup(key, here).reason
 
 
-def test_the_key_depends_on_the_bytes_and_the_time_limit_only():
-    assert snippet_key(b"a", 120) == snippet_key(b"a", 120)
-    assert snippet_key(b"a", 120) != snippet_key(b"b", 120) != snippet_key(b"a", 240)
+def test_the_key_depends_on_the_bytes_the_name_the_time_limit_and_the_runner():
+    key = functools.partial(snippet_key, runner="r1")
+    assert key(b"a", 120, "x.py") == key(b"a", 120, "x.py")
+    assert len({key(b"a", 120, "x.py"), key(b"b", 120, "x.py"), key(b"a", 240, "x.py"), key(b"a", 120, "y.py"),
+                snippet_key(b"a", 120, "x.py", runner="r2")}) == 5
+
+
+def test_a_change_to_the_runner_changes_every_key(tmp_path):
+    """The runner's version in the key is a digest of its own source, not a constant bumped by hand."""
+    import shutil
+
+    import snippet_runner
+
+    package = Path(snippet_runner.__file__).parent
+    copy = tmp_path / "snippet_runner"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = runner_digest(copy)
+    assert before == runner_digest(package)
+    (copy / "splits.py").write_text((copy / "splits.py").read_text() + "\n# what splits.py records changed\n")
+    after = runner_digest(copy)
+    assert after != before
+    assert snippet_key(b"print(1)", 120, "a.py", runner=before) != snippet_key(b"print(1)", 120, "a.py", runner=after)
+    (copy / "render.py").write_text("# how a result is shown is not what it is\n")
+    assert runner_digest(copy) == after
+
+
+def test_concurrent_puts_of_one_result_leave_one_valid_entry(tmp_path):
+    """Two processes (the two shards of CI, a build beside the tests) store the same result at once."""
+    import threading
+
+    key = snippet_key(b"print(1)", 120, "a.py", runner="r")
+    here = {"python": "3.11.7", "device": "cpu"}
+    from snippet_runner import figures
+
+    figure = tmp_path / "figure-1.png"
+    figure.write_bytes(b"\x89PNG real")
+    (tmp_path / "figure-1.zh.png").write_bytes(b"\x89PNG its Chinese twin")
+    figures.write_record(tmp_path, [{"texts": {}, "tofu": [], "font": True}])  # a figure without text to translate
+    errors = []
+
+    def put():
+        try:
+            for _ in range(20):
+                Cache(tmp_path / "cache", version_of={"torch": "2.14.1"}.get).put(
+                    key, Result(True, "out\n", 1.0, [figure], environment={**here}, distributions={"torch": "2.14.1"}),
+                    "a.py")
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=put) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    cache = Cache(tmp_path / "cache", version_of={"torch": "2.14.1"}.get)
+    assert len(cache.variants(key)) == 1
+    found = cache.get(key, here)
+    assert found is not None and found.figures[0].read_bytes() == b"\x89PNG real"
+    assert [p.name for p in (tmp_path / "cache" / key).iterdir()] == [cache.variants(key)[0].name]  # no staging left
 
 
 SCRIPT = """

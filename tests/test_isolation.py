@@ -249,3 +249,21 @@ def test_peak_memory_is_the_snippets_own_and_shown(tree, session):
     assert 280 << 20 < grown < 400 << 20, (baseline.result.peak_memory, outcome.result.peak_memory)
     html = outcome_html(b, outcome, lambda f: f.name)
     assert " peak" in html and "ran in " in html
+
+
+def test_a_crashed_snippet_leaves_no_orphans_and_no_temp_folder(tree, session):
+    """The crash path: os.abort() skips the child's own cleanup (no report, no kill of what it started)."""
+    from snippet_runner import runner
+
+    path = write(tree, "aborts.py", """
+        # starts a detached process, then crashes hard
+        import os, subprocess
+        subprocess.Popen(["sleep", "300.875"], start_new_session=True)
+        open("left-behind.bin", "wb").write(b"x" * (1 << 20))
+        os.abort()
+    """)
+    outcome = session.run([b := block(path)])[b]
+    assert outcome.status == "failed" and outcome.result.failure.kind == "crash", outcome.result.failure
+    time.sleep(0.5)
+    assert alive_with("300.875") == []
+    assert list(runner._worker.runs.glob("run-*")) == []

@@ -10,6 +10,17 @@ from snippet_runner import Block, CollectError, Mark, Outcome, Result, clean_out
 from snippet_runner.render import direct_libraries, outcome_html, run_summary
 
 
+@pytest.fixture(autouse=True)
+def known_distributions(monkeypatch):
+    """What provides which module, fixed: these tests must not depend on what is installed here
+    (render maps the modules a snippet imports to distributions through cache.module_distributions)."""
+    from snippet_runner import cache
+
+    fixed = {"torch": ("torch",), "torchvision": ("torchvision",), "numpy": ("numpy",),
+             "onnxruntime": ("onnxruntime",), "sklearn": ("scikit-learn",), "PIL": ("pillow",)}
+    monkeypatch.setattr(cache, "module_distributions", lambda: fixed)
+
+
 def make_block(code="print(1)\n", line=3, end_line=5, indent="", include="a.py") -> Block:
     return Block("p.md", line, end_line, indent, code, include, Path(include))
 
