@@ -77,30 +77,26 @@ def cmd_stale(args) -> int:
 def cmd_drift(args) -> int:
     """Run every executable snippet fresh here and compare with the results recorded in a cache."""
     import hashlib
-    import json
 
     from .cache import Cache
     from .compare import output_diff
-    from .results import Result
     from .session import Session
 
     site = Site.load(Path(args.root))
     recorded = Cache(Path(args.against) if args.against else site.cache_dir)
-    unique = {}
-    for block in site.blocks():
-        if block.snippet is not None and not block.skip_reason and not block.gpu_reason:
-            unique.setdefault(block.snippet, block)
-    blocks = [b for b in unique.values() if not args.files or any(f in b.include for f in args.files)]
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Session(Path(scratch), device=args.device, read_cache=False, progress=True,
                         display_root=site.root / "snippets")
+        unique = {}
+        for block in site.blocks():  # what runs here: the session's one rule (GPU blocks on a GPU too)
+            if block.snippet is not None and not fresh.not_run_reason(block):
+                unique.setdefault(block.snippet, block)
+        blocks = [b for b in unique.values() if not args.files or any(f in b.include for f in args.files)]
         outcomes = fresh.run(blocks)
         lines, counts = [], {"fails now": 0, "changed": 0, "unchanged": 0, "no record": 0}
         for block in blocks:
             new = outcomes[block].result
-            variants = recorded.variants(Session.key(block))
-            entry = json.loads((variants[0] / "entry.json").read_text()) if variants else None
-            old = Result.from_json(entry["result"], variants[0]) if entry else None
+            old = recorded.newest(fresh.key(block))  # whatever environment it was recorded in
             if not outcomes[block].status == "ok":
                 verdict, detail = "fails now", [new.failure.message] + new.output.strip().split("\n")[-5:]
             elif old is None:

@@ -174,6 +174,18 @@ class Cache:
             return Lookup(None, "no result for this version of the snippet")
         return Lookup(None, min(reasons, key=len))  # the closest environment's differences
 
+    def newest(self, key: str) -> Result | None:
+        """The most recent valid result stored for this snippet, in whatever environment (drift's record)."""
+        for variant in self.variants(key):
+            entry = self._read(key, variant)
+            if entry is not None:
+                return Result.from_json(entry["result"], variant)
+        return None
+
+    def figure_uri(self, figure: Path) -> str:
+        """A stored figure's path inside the cache (``key/variant/figure-1.png``): where a site serves it."""
+        return Path(figure).relative_to(self.root).as_posix()
+
     def get(self, key: str, environment: dict) -> Result | None:
         return self.lookup(key, environment).result
 

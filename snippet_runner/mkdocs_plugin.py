@@ -175,7 +175,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             if self.language[0] == "zh":  # the figures' Chinese twins (snippet_runner/figures.py)
                 shown = [figure_for(f, "zh") for f in shown]
             for figure in shown:
-                uri = f"{OUTPUT_DIR}/{figure.parent.parent.name}/{figure.parent.name}/{figure.name}"
+                uri = f"{OUTPUT_DIR}/{self.session.figure_uri(figure)}"
                 if files.get_file_from_path(uri) is None:
                     files.append(File.generated(config, uri, abs_src_path=str(figure)))
         if self.config.notebooks:
@@ -237,8 +237,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             return self._stamped(html, page, config, blocks)
 
         def figure_url(figure: Path) -> str:
-            return get_relative_url(f"{OUTPUT_DIR}/{figure.parent.parent.name}/{figure.parent.name}/{figure.name}",
-                                    page.url)
+            return get_relative_url(f"{OUTPUT_DIR}/{self.session.figure_uri(figure)}", page.url)
 
         token = re.compile(rf"(?:<p>)?{self._token}(\d{{4}})X(?:</p>)?")
         language = self.language[0]

@@ -120,5 +120,12 @@ class Session:
         self.stats.failed += sum(o.status == "failed" for o in outcomes.values())
         return outcomes
 
+    def figure_uri(self, figure: Path) -> str:
+        """Where a result's figure is, relative to the cache (a failed run's: under ``unsaved/``)."""
+        try:
+            return self.cache.figure_uri(figure)
+        except ValueError:
+            return f"unsaved/{Path(figure).relative_to(self._scratch).as_posix()}"
+
     def close(self) -> None:
         shutil.rmtree(self._scratch, ignore_errors=True)

@@ -26,15 +26,24 @@ PAGE = """
 SNIPPETS = {
     "steady.py": "# the same everywhere, except its timing line\nimport time\nprint('42')\n"
                  "print(f'took {time.perf_counter()} s (measured)')\n",
-    "moves.py": "# depends on the environment\nimport os\nprint(os.environ.get('LIBRARY_VERSION', '1'))\n",
-    "breaks.py": "# fails in the new environment\nimport os\nassert os.environ.get('LIBRARY_VERSION', '1') == '1'\n",
+    "moves.py": "# depends on the environment\nimport library\nprint(library.VERSION)\n",
+    "breaks.py": "# fails in the new environment\nimport library\nassert library.VERSION == 1\n",
 }
 
 
-def test_drift_names_what_fails_what_changed_and_what_did_not(tmp_path):
+def library(folder, version: int) -> str:
+    """A folder for PYTHONPATH with a module ``library`` of this version (snippets see PYTHONPATH)."""
+    folder.mkdir()
+    (folder / "library.py").write_text(f"VERSION = {version}\n")
+    return str(folder)
+
+
+def test_drift_names_what_fails_what_changed_and_what_did_not(tmp_path, monkeypatch):
     site = make_site(tmp_path, PAGE, SNIPPETS)
+    monkeypatch.setenv("PYTHONPATH", library(tmp_path / "v1", 1))
     assert build(site, "--strict").returncode == 0  # the recorded environment
-    env = {**os.environ, "LIBRARY_VERSION": "2", "SNIPPETS_CACHE_DIR": str(site / "cache"), "SNIPPETS_DEVICE": "cpu"}
+    env = {**os.environ, "PYTHONPATH": library(tmp_path / "v2", 2), "SNIPPETS_CACHE_DIR": str(site / "cache"),
+           "SNIPPETS_DEVICE": "cpu"}
     done = subprocess.run([sys.executable, "-m", "snippet_runner", "drift", "--device", "cpu", "--report",
                            str(tmp_path / "drift.md"), "--strict"], cwd=site, env=env, capture_output=True, text=True,
                           timeout=300)
