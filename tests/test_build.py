@@ -13,6 +13,8 @@ import pytest
 
 from tests.project import ROOT, config
 
+pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site (pytest -m 'not slow' leaves them out)
+
 COURSE = ROOT / "site_hooks" / "course.py"
 
 

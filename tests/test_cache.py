@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import functools
+import pytest
 
 from snippet_runner.cache import Cache, runner_digest, snippet_key
 from snippet_runner.results import Result
@@ -134,6 +135,7 @@ def fake_distribution(folder: Path, name: str, version: str, module: str | None 
         (info / "top_level.txt").write_text(module + "\n")
 
 
+@pytest.mark.slow
 def test_reruns_are_exactly_the_snippets_that_import_a_changed_package(tmp_path):
     packages = tmp_path / "packages"
     (packages / "benchdep").mkdir(parents=True)

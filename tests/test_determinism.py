@@ -50,6 +50,7 @@ def two_fresh_runs(tmp_path_factory):
     return chosen, runs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include", SAMPLE)
 def test_two_fresh_runs_agree(two_fresh_runs, include):
     chosen, (first, second) = two_fresh_runs

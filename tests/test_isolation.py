@@ -23,6 +23,8 @@ from snippet_runner.worker import WorkerClient, WorkerError
 from tests.test_build import add_test_harness, make_site
 from tests.test_runner import alive_with, block, session, tree, write  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site (pytest -m 'not slow' leaves them out)
+
 SLOW = """
     # sleeps in itself and in a detached child: only a kill ends them
     import subprocess, time

@@ -31,6 +31,7 @@ def test_notebook_has_the_pages_prose_and_every_snippet(notebook):
     assert "> **Learning goals · Days 2–4**" in prose and "--8<--" not in prose and "!!!" not in prose
 
 
+@pytest.mark.slow
 def test_generated_notebook_executes_top_to_bottom(notebook, tmp_path):
     nb, _ = notebook
     nb = nbformat.from_dict(nb)

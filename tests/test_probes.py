@@ -22,6 +22,8 @@ from snippet_runner import Mark, Session, cache, outcome_html, runner, sandbox
 from tests.project import ROOT
 from tests.test_runner import alive_with, block, write
 
+pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site (pytest -m 'not slow' leaves them out)
+
 MISSING = sandbox.unavailable()
 needs_sandbox = pytest.mark.skipif(MISSING is not None, reason=f"the sandbox cannot run here: {MISSING}")
 

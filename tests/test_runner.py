@@ -11,6 +11,8 @@ import pytest
 
 from snippet_runner import Block, Mark, Session, SnippetExpander, collect_page, failure_message
 
+pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site (pytest -m 'not slow' leaves them out)
+
 WORKER_SLACK = 30  # seconds a forked snippet may take beyond its own work on a loaded 2-core machine
 
 

@@ -30,6 +30,7 @@ def test_bad_shards_are_refused(text):
         shards.parse(text)
 
 
+@pytest.mark.slow
 def test_two_shards_run_every_snippet_once_and_their_caches_merge_into_a_warm_build(tmp_path):
     names = [f"s{i}.py" for i in range(5)]
     page = "# Lesson\n\n" + "\n\n".join(f'```python\n--8<-- "{n}"\n```' for n in names) + "\n"
