@@ -200,6 +200,7 @@ class Runner:
 
         sources = sources or [None] * len(tasks)
         self._cancelled.clear()
+        _worker.allow_start()
         bar = tqdm(total=len(tasks), desc="snippets", unit="snippet", disable=not progress or not tasks,
                    file=sys.stderr, dynamic_ncols=True)
 
@@ -228,6 +229,16 @@ class Runner:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             bar.close()
+
+    @staticmethod
+    def allow_start() -> None:
+        _worker.allow_start()
+
+    @staticmethod
+    def warm_up() -> None:
+        """Start the warm worker in the background (a snippet's time is measured from its own start
+        anyway: never the worker's)."""
+        _worker.warm_up()
 
     def cancel(self) -> None:
         """Kill every snippet this runner has running now; they end as "interrupted". A worker still

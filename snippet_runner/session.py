@@ -81,6 +81,7 @@ class Session:
         A snippet runs at most once per session: another block showing it later (the same page in
         another language) gets the result this session produced, even when the session ignores
         the cache (``fresh``)."""
+        self.runner.allow_start()  # a new run: a worker may start again after an earlier Ctrl-C
         outcomes: dict[Block, Outcome] = {}
         pending: dict[str, list[Block]] = {}  # cache key -> blocks showing that snippet
         sources: dict[str, bytes] = {}  # cache key -> the bytes it was computed from: the bytes that run
@@ -98,6 +99,8 @@ class Session:
                 if cached is not None:
                     outcomes[block] = Outcome("ok", cached, cached=True)
                 else:
+                    if not pending:  # the first miss: the worker starts while the other lookups go on
+                        self.runner.warm_up()
                     pending.setdefault(key, []).append(block)
                     sources[key] = source
 

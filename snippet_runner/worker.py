@@ -139,6 +139,7 @@ class WorkerClient:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._starting: subprocess.Popen | None = None
+        self._aborted = False  # Ctrl-C: no worker starts until the next run allows it
         self._next_id = 0
         self._next_run = 0
         self._pids: dict[int, dict] = {}  # request id -> {"event", "pid"}
@@ -207,11 +208,30 @@ class WorkerClient:
         self._worker_pid = below[-1] if below else process.pid  # bwrap -> its init -> the worker
         threading.Thread(target=self._listen, args=(process,), daemon=True).start()
 
+    def warm_up(self) -> None:
+        """Start the worker now, in the background, unless it runs or is starting: its seconds of
+        imports then overlap with what the caller still does (collecting pages, cache lookups)."""
+        def start() -> None:
+            with self._lock:
+                if (self._process is None or self._process.poll() is not None) and not self._aborted:
+                    try:
+                        self._start()
+                    except Exception:  # noqa: BLE001 - the first spawn tries again and reports it
+                        pass
+
+        if self._process is None and self._starting is None:
+            threading.Thread(target=start, name="snippet-worker-warm-up", daemon=True).start()
+
     def abort_start(self) -> None:
-        """Ctrl-C while the worker still imports torch: end it now (not when its imports are done)."""
+        """Ctrl-C while the worker still imports torch: end it now (not when its imports are done),
+        and start no other until :meth:`allow_start`."""
+        self._aborted = True
         process = self._starting
         if process is not None:
             process.kill()
+
+    def allow_start(self) -> None:
+        self._aborted = False
 
     def _listen(self, process: subprocess.Popen) -> None:
         for line in process.stdout:
@@ -239,6 +259,8 @@ class WorkerClient:
         """Fork a child running ``snippet_runner.<call>(*args)``; returns its pid."""
         with self._lock:
             if self._process is None or self._process.poll() is not None:
+                if self._aborted:
+                    raise WorkerError("interrupted while the snippet worker was starting")
                 self._start()
             self._next_id += 1
             request_id = self._next_id
