@@ -38,7 +38,6 @@ SCHEMA = 2
 RESULT_SOURCES = ("cache.py", "child.py", "worker.py", "runner.py", "sandbox.py", "importlog.py", "netguard.py",
                   "splits.py", "figures.py", "processes.py", "results.py", "_preload.py",
                   "_subprocess_guard/sitecustomize.py")
-_LEGACY_KEY = True  # until the new key lands: the key every cached result of this checkout has
 
 
 def runner_digest(folder: Path | None = None) -> str:
@@ -64,9 +63,6 @@ def _digest(folder: Path) -> str:
 
 def snippet_key(source: bytes, timeout: float, name: str = "", runner: str | None = None) -> str:
     """The key of a result: the exact bytes that ran, the file's name, its time limit, the runner."""
-    if _LEGACY_KEY and runner is None:
-        material = json.dumps({"runner": "6", "timeout": timeout}, sort_keys=True).encode()
-        return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]
     material = json.dumps({"runner": runner or runner_digest(), "timeout": timeout, "name": name},
                           sort_keys=True).encode()
     return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]

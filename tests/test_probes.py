@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from snippet_runner import Mark, Session, cache, outcome_html, runner, sandbox
+from snippet_runner import Mark, Session, outcome_html, runner, sandbox
 from tests.project import ROOT
 from tests.test_runner import alive_with, block, write
 
@@ -139,7 +139,9 @@ def test_subprocess_import_and_os_exit_are_recorded(tree, session):
 # -- H4: two files with the same bytes ---------------------------------------------------------------
 
 def test_identical_bytes_under_two_names_are_two_results(tree, session, monkeypatch):
-    monkeypatch.setattr(cache, "_LEGACY_KEY", False, raising=False)  # the key with the file's name
+    from snippet_runner import session as session_module
+
+    monkeypatch.setattr(session_module, "_LEGACY_KEY", False, raising=False)  # the key with the file's name
     code = "# names itself\nprint('this file is', __file__)\n"
     a, b = block(write(tree, "same_a.py", code)), block(write(tree, "same_b.py", code), line=9)
     outcomes = session.run([a, b])
