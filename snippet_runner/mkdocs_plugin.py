@@ -20,10 +20,10 @@ Registered through the ``mkdocs.plugins`` entry point (pyproject.toml); configur
           notebooks: true       # a notebook per page, with a preview page (mkdocs-jupyter)
           course: site_hooks/course.py  # the site's own policy (see below), relative to mkdocs.yml
 
-The course file is plain Python; the plugin reads what it defines, all optional: ``SITE_NAME`` (a
-dict language -> the name notebooks credit, default the site_name), ``COLAB_HAS`` (distributions a
-Colab runtime already has: its notebooks' setup cell installs the others), ``PRELOAD`` (modules the
-warm worker imports once before forking snippets).
+The course file is plain Python; what it defines in capitals is the site's policy, all optional:
+``PRELOAD`` (modules the warm worker imports once before forking snippets), ``COLAB_HAS``
+(distributions a Colab runtime already has: a notebook's setup cell installs the others).
+Notebooks credit the site by its ``site_name`` (per language with mkdocs-static-i18n).
 
 Each page with code also becomes a Jupyter notebook (its prose and its snippets, with the outputs
 the build produced): offered for download, and rendered by mkdocs-jupyter as a "notebook preview"
