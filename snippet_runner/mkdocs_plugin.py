@@ -115,6 +115,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     # -- events ---------------------------------------------------------------------------------------
 
+    def on_startup(self, *, command, dirty):
+        """Defined so that MkDocs keeps this instance across ``mkdocs serve`` rebuilds (its rule for
+        plugins with on_startup): each rebuild's on_config then closes the previous build's session."""
+
     def on_config(self, config):
         if self._config is config:  # mkdocs-static-i18n building the next language: keep the session
             return config
