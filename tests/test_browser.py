@@ -458,3 +458,18 @@ def test_the_search_partial_override_is_the_installed_one_with_a_dialog_name():
     assert original.startswith(header) and original.count(dialog) == 1, "Material's search partial changed: redo the override"
     named = dialog.replace('role="dialog"', "role=\"dialog\" aria-label=\"{{ lang.t('search') }}\"")
     assert override.split("-#}\n", 1)[1] == original[len(header):].replace(dialog, named)
+
+
+def test_no_page_has_a_relative_hreflang_link(served_site):
+    """hreflang alternates must be absolute URLs (search engines, Lighthouse); the site's pages carry
+    none (site_hooks/languages.py) and sitemap.xml lists each page's languages with absolute URLs."""
+    folder = served_site[0]
+    pages = sorted(folder.glob("**/index.html"))
+    assert len(pages) > 50
+    alternate = re.compile(r'<link\b[^>]*\bhreflang="[^"]*"[^>]*>')
+    relative = [(str(p.relative_to(folder)), link) for p in pages
+                for link in alternate.findall(p.read_text(encoding="utf-8"))
+                if not re.search(r'href="https?://', link)]
+    assert relative == [], relative[:5]
+    sitemap = (folder / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="zh" href="http' in sitemap or not (folder / "zh").is_dir()
