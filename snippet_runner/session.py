@@ -27,9 +27,6 @@ class Stats:
     seconds: float = 0.0  # snippet run time of the executed ones
 
 
-_LEGACY_KEY = True  # until the new key lands (it invalidates every cached result): the key the cache has now
-
-
 class Session:
     def __init__(self, cache_dir: Path, *, device: str = "auto", jobs: int | None = None,
                  read_cache: bool = True, progress: bool = False, display_root: Path | None = None) -> None:
@@ -64,12 +61,6 @@ class Session:
         """The block's cache key: the exact bytes (``source``, read once by the caller, or now), the
         file's name, its time limit and the runner's own source."""
         source = block.snippet.read_bytes() if source is None else source
-        if _LEGACY_KEY:
-            import hashlib
-            import json
-
-            material = json.dumps({"runner": "6", "timeout": block.timeout}, sort_keys=True).encode()
-            return hashlib.sha256(hashlib.sha256(source).digest() + material).hexdigest()[:32]
         return snippet_key(source, block.timeout, self.display_name(block.snippet))
 
     def lookup(self, block: Block, source: bytes | None = None) -> Lookup:

@@ -138,10 +138,7 @@ def test_subprocess_import_and_os_exit_are_recorded(tree, session):
 
 # -- H4: two files with the same bytes ---------------------------------------------------------------
 
-def test_identical_bytes_under_two_names_are_two_results(tree, session, monkeypatch):
-    from snippet_runner import session as session_module
-
-    monkeypatch.setattr(session_module, "_LEGACY_KEY", False, raising=False)  # the key with the file's name
+def test_identical_bytes_under_two_names_are_two_results(tree, session):
     code = "# names itself\nprint('this file is', __file__)\n"
     a, b = block(write(tree, "same_a.py", code)), block(write(tree, "same_b.py", code), line=9)
     outcomes = session.run([a, b])
