@@ -82,21 +82,33 @@ class SnippetsPlugin:
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
 
-    @pytest.fixture(scope="session")
-    def snippet_session(self, request):
-        options = request.config.getoption
-        session = self.site.session(device=options("device"), jobs=options("jobs"), fresh=options("fresh"),
-                                    progress=True)
-        yield session
-        session.close()
 
-    @pytest.fixture(scope="session")
-    def snippet_outcomes(self, request, snippet_session):
-        """Run every block the selected tests need, in parallel, once (with a progress bar)."""
-        selected = [block for item in request.session.items if (block := _block(item)) is not None]
-        capture = request.config.pluginmanager.getplugin("capturemanager")
-        with capture.global_and_fixture_disabled():
-            return snippet_session.run(selected)
+
+def _site_plugin(request) -> SnippetsPlugin:
+    plugin = request.config.pluginmanager.get_plugin("snippet-runner-site")
+    if plugin is None:
+        pytest.fail("no mkdocs.yml in pytest's root folder or in the folder it was started in: no site to run",
+                    pytrace=False)
+    return plugin
+
+
+@pytest.fixture(scope="session")
+def snippet_session(request):
+    """The site's Session for this test run (the command line's --device, --jobs, --fresh)."""
+    options = request.config.getoption
+    session = _site_plugin(request).site.session(device=options("device"), jobs=options("jobs"),
+                                                 fresh=options("fresh"), progress=True)
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def snippet_outcomes(request, snippet_session):
+    """Run every block the selected tests need, in parallel, once (with a progress bar)."""
+    selected = [block for item in request.session.items if (block := _block(item)) is not None]
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        return snippet_session.run(selected)
 
 
 def block_param(block):
