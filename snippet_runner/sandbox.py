@@ -84,6 +84,9 @@ def command(argv: list[str], runs: Path, env: dict[str, str]) -> list[str]:
             "--tmpfs", "/dev/shm"]
     for folder in sorted(hidden):
         args += ["--tmpfs", str(folder)]
+    figure_text = env.get("SNIPPETS_FIGURE_TEXT")  # bound back read-only where a hidden folder covers it
+    if figure_text and os.path.isdir(figure_text) and any(Path(figure_text).resolve().is_relative_to(h) for h in hidden):
+        args += ["--ro-bind", str(Path(figure_text).resolve()), str(Path(figure_text).resolve())]
     for path in _readable_paths():  # bound back, read-only, where a hidden folder covered them (a venv in the home)
         if any(path.is_relative_to(h) for h in hidden):
             args += ["--ro-bind", str(path), str(path)]

@@ -177,7 +177,10 @@ class WorkerClient:
         home.mkdir(exist_ok=True)
         _copy_font_cache(home / "matplotlib")  # matplotlib's font list, so the worker does not rebuild it
         # A fixed hash seed: set and dict orders of strings are the same in every snippet run.
-        env = sandbox.environment(home, {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"})
+        extra = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+        if os.environ.get("SNIPPETS_FIGURE_TEXT"):  # another folder of figure text (snippet_runner/figures.py)
+            extra["SNIPPETS_FIGURE_TEXT"] = os.environ["SNIPPETS_FIGURE_TEXT"]
+        env = sandbox.environment(home, extra)
         argv = [sys.executable, "-c", "from snippet_runner.worker import serve; serve()", str(self.runs),
                 json.dumps(list(self.preload))]
         missing = sandbox.unavailable()
