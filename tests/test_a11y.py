@@ -34,17 +34,7 @@ PAGES = ["", "stage-1/tensors/", "zh/stage-2/autograd/", "notebooks/stage-1/tens
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-@pytest.fixture(scope="module")
-def site_url(served_site):
-    return served_site[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+from tests.test_browser import browser, site_url  # noqa: E402,F401  (the same fixtures: one definition)
 
 
 def axe_violations(page) -> list[dict]:
