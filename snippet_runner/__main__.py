@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -141,6 +142,27 @@ def _timed_build(root: Path, cache: Path, extra_path: Path | None = None, only: 
         seconds = time.perf_counter() - started
     counts = re.findall(r"snippets(?: \([\w-]+\))?: (\d+) executed", done.stderr)
     return seconds, sum(map(int, counts)) if counts else -1
+
+
+def plain_material_config(root: Path, folder: Path) -> Path:
+    """A mkdocs.yml for the same pages built by Material alone: the site's own mkdocs.yml (theme,
+    Markdown extensions, nav) with its search plugin's settings and no other plugin, no hook, no
+    languages, no notebooks: the anchor the benchmark measures the site's build against."""
+    from mkdocs.utils.yaml import yaml_load
+
+    config_file = root / "mkdocs.yml"
+    with open(config_file, "rb") as handle:
+        site = yaml_load(handle)
+    search = next(({"search": dict(p["search"] or {})} for p in site.get("plugins", []) if isinstance(p, dict)
+                   and "search" in p), "search")
+    theme = site.get("theme", {})
+    plain = {"INHERIT": str(config_file), "docs_dir": str(root / site.get("docs_dir", "docs")), "plugins": [search],
+             "hooks": [], "watch": []}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        plain["theme"] = {"custom_dir": str(root / theme["custom_dir"])}
+    target = folder / "mkdocs-plain.yml"
+    target.write_text(json.dumps(plain, ensure_ascii=False, indent=1))  # JSON is YAML
+    return target
 
 
 def _fake_distribution(folder: Path, name: str, version: str) -> None:

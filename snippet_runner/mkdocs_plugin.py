@@ -19,6 +19,7 @@ Registered through the ``mkdocs.plugins`` entry point (pyproject.toml); configur
           jobs: null            # snippets in parallel (default: one per core)
           notebooks: true       # a notebook per page, with a preview page (mkdocs-jupyter)
           course: site_hooks/course.py  # the site's own policy (see below), relative to mkdocs.yml
+          page_cache: true      # reuse what earlier builds made of unchanged pages (see below)
 
 The course file is plain Python; what it defines in capitals is the site's policy, all optional:
 ``PRELOAD`` (modules the warm worker imports once before forking snippets), ``COLAB_HAS``
@@ -30,6 +31,19 @@ the build produced): offered for download, and rendered by mkdocs-jupyter as a "
 page under ``notebooks/`` (out of the nav and the search index), which also proves at build time
 that every generated notebook is valid.
 
+``mkdocs serve``: the first build does not wait for snippets without a cached result. Their
+outputs show as pending (in the page's language), they run in the background
+(:mod:`~snippet_runner.background`), and the server rebuilds as results arrive, through a file it
+watches; the warm worker starts after the first build, so an edited snippet (the plugin watches the
+snippet folders) waits only for its own run. The session, its worker and those results live on
+across rebuilds. ``mkdocs build`` (strict or not) and the tests wait for every snippet.
+
+Unchanged pages are not made again (:mod:`~snippet_runner.pagecache`, in ``<cache_dir>/../pages``):
+a page's Markdown is rendered again only when it, a file it includes, the site's files or the
+Markdown configuration changed; its templated HTML and search entries are made again only when its
+content, the navigation, the theme, the config or a plugin's code changed; a page's notebook only
+when its text or its outputs changed (and written to disk only when its bytes differ).
+
 Languages (mkdocs-static-i18n): the i18n plugin builds the default language, then calls MkDocs' build
 again, with the same config, for each other language. The plugin keeps its session across those
 builds, so a snippet runs at most once whatever the number of languages; it sees each language's
@@ -40,6 +54,8 @@ the blocks and its notebooks under ``<language>/notebooks/``.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import html
 import logging
 import os
 import re
@@ -47,28 +63,40 @@ import secrets
 import shutil
 import sys
 import tempfile
+import threading
+import time
+import types
 from pathlib import Path
 
 import nbformat
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+from . import pagecache
+from .background import Background
 from .collect import CollectError
 from .figures import figure_for
 from .labels import labels
 from .notebook import page_notebook
 from .render import failure_message, outcome_html, output_position, page_stamp_html
+from .results import Outcome
 from .site import Site
 
 log = logging.getLogger("mkdocs.plugins.snippet_outputs")
 
 OUTPUT_DIR = "_snippet_outputs"
 NOTEBOOK_DIR = "notebooks"
+REUSED_TEMPLATE = "snippet-outputs-reused.html"  # a page whose templated HTML is reused (pagecache): that HTML
+SITE_URL = "\x00site_url\x00"  # site_url as stored in the page cache
+PENDING = "pending"  # an Outcome status of this plugin's own: a snippet still running in the background
+CANONICAL_TOKEN = "SNIPPETOUTPUT0000000000000000N"  # the placeholder as stored in the page cache
 
 
 class SnippetOutputsConfig(base.Config):
@@ -78,6 +106,7 @@ class SnippetOutputsConfig(base.Config):
     jobs = c.Optional(c.Type(int))
     notebooks = c.Type(bool, default=True)
     course = c.Optional(c.Type(str))
+    page_cache = c.Type(bool, default=True)
 
 
 def _flag(value: str) -> bool:
@@ -89,19 +118,35 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     def __init__(self) -> None:
         self._config = None  # the MkDocs config this session belongs to (one session for every language)
+        self._session_key = None  # what the session was made from (a serve rebuild with the same keeps it)
+        self.command = "build"
         self.site: Site | None = None
         self.session = None
+        self.pages_cache: pagecache.PageCache | None = None
+        self.background: Background | None = None  # mkdocs serve: the snippets not yet run
+        self._trigger: Path | None = None  # mkdocs serve: a watched file, touched as results arrive
+        self._missed = False
+        self._notify_lock = threading.Lock()
+        self._builds = 0  # builds begun (a serve rebuild is one, whatever the number of languages)
+        self._triggered_for = -1  # the number of builds begun when the server was last asked to rebuild
         self._sources: tempfile.TemporaryDirectory | None = None
-        # A placeholder no page text can contain: a fresh random part per build.
+        self._notebook_texts: dict[str, str] = {}  # a notebook's path in _sources -> what is written there
+        # A placeholder no page text can contain: a fresh random part per plugin instance.
         self._token = f"SNIPPETOUTPUT{secrets.token_hex(8)}N"
         self._reset_language()
 
     def _reset_language(self) -> None:
         self.pages: dict[str, tuple[str, list, int]] = {}
         self.outcomes: dict = {}
-        self.notebooks: dict[str, tuple[str, dict]] = {}
+        self.notebooks: dict[str, str] = {}  # page -> its notebook's path in the site
         self.previews: dict[str, str] = {}
         self.language: tuple[str, str] = ("en", "")
+        self._generated: set[str] = set()  # the files this plugin added (figures, notebooks): no page links them
+        self._render_context: str | None = None
+        self._nav = None
+        self._reuse: dict[str, tuple[str, dict | None]] = {}  # page URL -> (its key, its record when reused)
+        self._search_state: tuple = ()
+        self._site_url = ""
 
     # -- settings ------------------------------------------------------------------------------------
 
@@ -116,24 +161,37 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
     # -- events ---------------------------------------------------------------------------------------
 
     def on_startup(self, *, command, dirty):
-        """Defined so that MkDocs keeps this instance across ``mkdocs serve`` rebuilds (its rule for
-        plugins with on_startup): each rebuild's on_config then closes the previous build's session."""
+        """MkDocs keeps this instance across ``mkdocs serve`` rebuilds (its rule for plugins with
+        on_startup): the session, the page cache and the background runs live on across them."""
+        self.command = command
 
     def on_config(self, config):
         if self._config is config:  # mkdocs-static-i18n building the next language: keep the session
             return config
-        self.on_shutdown()
+        with self._notify_lock:
+            self._builds += 1
         self._config = config
         try:
-            self.site = Site.from_config(config)
+            site = Site.from_config(config)
         except FileNotFoundError as error:
             raise PluginError(str(error)) from None
         settings = self._settings()
         if settings["device"] not in ("auto", "cpu", "cuda"):
             raise PluginError(f"snippet-outputs: SNIPPETS_DEVICE must be auto, cpu or cuda, not {settings['device']!r}")
+        key = (str(site.cache_dir), sorted(settings.items()), sorted(map(str, site.course.get("PRELOAD", ()))))
+        self.site = site
+        if self.command == "serve" and self.session is not None and key == self._session_key:
+            return config  # a serve rebuild: the same session, its worker and its background runs
+        self._close_session()
+        self._session_key = key
         self._sources = tempfile.TemporaryDirectory(prefix="page-notebooks-")
-        self.session = self.site.session(device=settings["device"], jobs=settings["jobs"], fresh=settings["fresh"],
-                                         progress=sys.stderr.isatty())
+        self._notebook_texts = {}
+        self.session = site.session(device=settings["device"], jobs=settings["jobs"], fresh=settings["fresh"],
+                                    progress=sys.stderr.isatty() and self.command != "serve")
+        if self.config.page_cache:
+            self.pages_cache = pagecache.PageCache(site.cache_dir.parent / "pages")
+        if self.command == "serve" and not settings["fresh"]:
+            self.background = Background(self.session, self._results_arrived, self.session.runner.jobs)
         return config
 
     def _current_language(self, config) -> tuple[str, str]:
@@ -145,7 +203,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     @event_priority(-110)  # after mkdocs-static-i18n's on_files (-100): this language's pages only
     def on_files(self, files, config):
-        """Collect every page's blocks once and run (or fetch) every snippet, before any page renders."""
+        """Collect every page's blocks once and run (or fetch) every snippet, before any page renders.
+
+        Under ``mkdocs serve`` the snippets without a cached result run in the background instead:
+        their outputs show as pending, and the server rebuilds as they arrive."""
         site = self.site
         self._reset_language()
         self.language = self._current_language(config)
@@ -168,7 +229,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             every.extend(blocks)
         if errors:  # never skip a page's snippets silently: one line per page, and the build stops
             raise PluginError("\n".join(errors))
-        self.outcomes = self.session.run(every)
+        self.outcomes = self.session.run(every) if self.background is None else self._resolve(every)
         for block in every:
             outcome = self.outcomes[block]
             if outcome.status == "failed":
@@ -182,32 +243,111 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 uri = f"{OUTPUT_DIR}/{self.session.figure_uri(figure)}"
                 if files.get_file_from_path(uri) is None:
                     files.append(File.generated(config, uri, abs_src_path=str(figure)))
+                    self._generated.add(uri)
         if self.config.notebooks:
             for file in files.documentation_pages():
                 markdown, blocks, _ = self.pages[file.src_uri]
-                if blocks:
+                # a page with outputs still pending gets its notebook when they are all there
+                if blocks and not any(self.outcomes[b].status == PENDING for b in blocks):
                     self._add_notebook(file, markdown, blocks, files, config)
         now = self.session.stats
         stats = {f.name: getattr(now, f.name) - getattr(before, f.name) for f in dataclasses.fields(now)}
+        waiting = len({id(b) for b in every if self.outcomes[b].status == PENDING})
         log.info(f"snippets ({self.language[0]}): {stats['executed']} executed ({stats['seconds']:.1f} s of run "
                  f"time), {stats['cached']} from the cache, {stats['not_run']} not executed here, "
-                 f"{stats['failed']} failed")
+                 f"{stats['failed']} failed" + (f", {waiting} pending (running in the background)" if waiting else ""))
         return files
+
+    def _resolve(self, blocks) -> dict:
+        """mkdocs serve: outcomes for what needs no run now (cached, not executed here, run earlier in
+        the background); the others are handed to the background and pending."""
+        session, background = self.session, self.background
+        known = background.environment_known()
+        ready, waiting, outcomes = [], {}, {}
+        for block in blocks:
+            if block.snippet is None or block.skip_reason:
+                ready.append(block)
+                continue
+            if not known:  # a fresh clone: the worker is still starting; nothing can be looked up yet
+                waiting.setdefault(f"unknown:{block.snippet}", []).append(block)
+                continue
+            if session.not_run_reason(block):
+                ready.append(block)
+                continue
+            source = block.snippet.read_bytes()
+            key = session.key(block, source)
+            done = background.outcome(key)
+            if done is not None:
+                outcomes[block] = done
+            elif session.lookup(block, source).result is not None:
+                ready.append(block)
+            else:
+                waiting.setdefault(key, []).append(block)
+        outcomes.update(session.run(ready))  # nothing here runs: cached, not executed here, or inline
+        if known:
+            background.want(waiting)
+        else:  # the server's next rebuild, once the environment is known, looks them up
+            background.rebuild_when_known()
+        for group in waiting.values():
+            for block in group:
+                outcomes[block] = Outcome(PENDING)
+        return outcomes
+
+    def _results_arrived(self) -> None:
+        """From a background run: make the server rebuild (it watches the trigger file). Once per build:
+        a rebuild asked for and not begun yet will see this result too."""
+        with self._notify_lock:
+            if self._trigger is None:  # before the server watches it: on_serve calls again
+                self._missed = True
+                return
+            if self._triggered_for == self._builds:
+                return
+            self._triggered_for = self._builds
+            try:
+                self._trigger.write_text(f"{self._builds} {time.time()}\n")
+            except OSError:
+                pass
+
+    def on_serve(self, server, config, builder):
+        """Watch the snippet folders (an edited snippet runs again), and the trigger file that background
+        runs touch as their results arrive."""
+        for folder in self.site.expander.base_paths:
+            if folder.is_dir():
+                server.watch(str(folder))
+        if self.background is not None:
+            folder = Path(tempfile.mkdtemp(prefix="snippet-results-arrived-"))
+            self._trigger = folder / "arrived"
+            self._trigger.write_text("0\n")
+            server.watch(str(folder))
+            if self._missed:
+                self._results_arrived()
+        return server
 
     def _add_notebook(self, file, markdown: str, blocks, files, config) -> None:
         title = next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), file.name)
         language = self.language[0]
         i18n = config.plugins.get("i18n")
         admonitions = (i18n.current_language_config.admonition_translations or {}) if i18n else {}
-        notebook = page_notebook(markdown, blocks, self.outcomes, title, (config.site_url or "") + file.url,
-                                 language=language, admonition_titles=admonitions,
-                                 colab_has=self.site.course.get("COLAB_HAS", ()),
-                                 site_name=self._site_name(config))
+        url = (config.site_url or "") + file.url
+        inputs = [markdown, title, url, language, admonitions, self._site_name(config),
+                  sorted(map(str, self.site.course.get("COLAB_HAS", ()))), _package_digest(),
+                  [_outcome_digest(b, self.outcomes[b]) for b in blocks]]
+        key = pagecache.digest("notebook", inputs)
+        record = self.pages_cache.get(language, key) if self.pages_cache else None
+        if record is None:
+            notebook = page_notebook(markdown, blocks, self.outcomes, title, url, language=language,
+                                     admonition_titles=admonitions, colab_has=self.site.course.get("COLAB_HAS", ()),
+                                     site_name=self._site_name(config))
+            record = {"notebook": nbformat.v4.writes(notebook)}  # page_notebook validated it
+            if self.pages_cache:
+                self.pages_cache.put(language, key, record)
         uri = self._notebook_uri(file)
-        self.notebooks[file.src_uri] = (uri, notebook)  # the download is a copy of the preview's source
+        self.notebooks[file.src_uri] = uri  # the download is a copy of the preview's source
         source = Path(self._sources.name, uri)
-        source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_text(nbformat.v4.writes(notebook), encoding="utf-8")  # page_notebook validated it
+        if self._notebook_texts.get(uri) != record["notebook"]:  # written only when it changed
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text(record["notebook"], encoding="utf-8")
+            self._notebook_texts[uri] = record["notebook"]
         # A file with a real source folder (not File.generated): mkdocs-jupyter reads it from there. Its
         # own on_files has run already (before the i18n plugin's, before this one): it wraps this file now.
         preview = File(uri, src_dir=self._sources.name, dest_dir=config.site_dir,
@@ -216,10 +356,11 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         if jupyter is not None:
             preview = list(jupyter.on_files(Files([preview]), config=config))[0]
         files.append(preview)
+        self._generated.add(uri)
         self.previews[file.src_uri] = preview.url
 
     @event_priority(60)  # before mkdocs-static-i18n's (50), which rewrites untitled admonitions in the text
-    def on_page_markdown(self, markdown, page, config, files):
+    def _place_outputs(self, markdown, page, config, files):
         """Put a placeholder under each code block; on_page_content swaps in the rendered output."""
         if page.url in self.previews.values():  # a notebook preview: the lesson is what search finds
             page.meta["search"] = {"exclude": True}
@@ -234,6 +375,142 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             at = output_position(lines, block)
             lines[at:at] = ["", f"{block.indent}{self._token}{number:04d}X", ""]
         return "\n".join(lines)
+
+    @event_priority(-1000)  # the page's Markdown as MkDocs renders it: after every plugin's changes
+    def _reuse_rendering(self, markdown, page, config, files):
+        """A page rendered before from the same Markdown and inputs is not rendered again (pagecache)."""
+        if self.pages_cache is None or not page.file.src_uri.endswith(".md") or CANONICAL_TOKEN in markdown:
+            return markdown
+        included = pagecache.included_bytes(markdown, self.site.expander.base_paths)
+        if included is None:
+            return markdown
+        if self._render_context is None:
+            self._render_context = pagecache.digest(
+                self._files_digest(files), config["markdown_extensions"], config["mdx_configs"],
+                config["use_directory_urls"], config["validation"], pagecache.versions())
+        key = pagecache.digest("render", self._render_context, page.file.src_uri, page.url,
+                               markdown.replace(self._token, CANONICAL_TOKEN), included)
+        cache, group, token = self.pages_cache, self.language[0], self._token
+        record = cache.get(group, key)
+        if record is not None:
+            def render(page, config, files):  # what Page.render sets, from the record
+                page.content = record["html"].replace(CANONICAL_TOKEN, token)
+                page.toc = get_toc(record["toc"])
+                page._title_from_render = record["title"]
+                page.present_anchor_ids = set(record["anchors"])
+                if record["links"] is not None:
+                    page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in record["links"].items()}
+                pagecache.replay(record["log"])
+        else:
+            def render(page, config, files):
+                with pagecache.Capture() as capture:
+                    Page.render(page, config, files)
+                links = page.links_to_anchors
+                cache.put(group, key, {
+                    "html": page.content.replace(token, CANONICAL_TOKEN), "toc": pagecache.toc_tokens(page.toc),
+                    "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids or ()),
+                    "links": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+                    "log": capture.records})
+        page.render = types.MethodType(render, page)
+        return markdown
+
+    on_page_markdown = CombinedEvent(_place_outputs, _reuse_rendering)
+
+    def _files_digest(self, files) -> str:
+        """The site's files and their URLs (where links lead), less this plugin's own (no page links them)."""
+        return pagecache.digest([(f.src_uri, f.url, str(f.inclusion)) for f in files if f.src_uri not in self._generated])
+
+    @event_priority(-120)  # after mkdocs-static-i18n's (-100): the navigation of this language
+    def on_nav(self, nav, config, files):
+        self._nav = nav
+        return nav
+
+    @event_priority(-120)
+    def on_env(self, env, config, files):
+        """Find the pages whose templated HTML an earlier build made from the same inputs (pagecache):
+        the theme's templates are not run again for them, nor is the search plugin."""
+        if self.pages_cache is None:
+            return env
+        import jinja2
+
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: "{{ snippet_outputs_reused }}"}),
+                                          env.loader])
+        # The HTML depends on site_url only where it is written out (canonical links): records keep a
+        # placeholder there, so mkdocs serve (its own site_url) reuses what mkdocs build made, and back.
+        url = config.site_url or ""
+        def norm(text):
+            return text.replace(url, SITE_URL) if url and isinstance(text, str) else text
+
+        site = pagecache.digest(
+            "site", self._files_digest(files), pagecache.versions(), self.language,
+            Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
+            pagecache.theme_digest(config.theme.dirs), pagecache.code_digest(config.plugins.values()),
+            pagecache.nav_tokens(self._nav.items if self._nav else []))
+        self._site_url = url
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or page.content is None:
+                continue
+            key = pagecache.digest("page", site, file.src_uri, page.url, norm(page.content),
+                                   pagecache.toc_tokens(page.toc), page.title, page.meta, norm(page.canonical_url),
+                                   page.edit_url, norm(getattr(page, "nb_url", None)))
+            record = self.pages_cache.get(self.language[0], key)
+            self._reuse[page.url] = (key, record)
+            if record is not None:
+                page.meta["template"] = REUSED_TEMPLATE
+        return env
+
+    @staticmethod
+    def _search(config):
+        """Material's search plugin, when it is on (its index is what a reused page's entries go back into)."""
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        if plugin is None or not hasattr(plugin, "search_index") or not plugin.config.get("enabled", True):
+            return None
+        return plugin
+
+    @event_priority(10)  # before Material's search plugin (0)
+    def _before_search(self, context, page, config, nav):
+        key, record = self._reuse.get(page.url, (None, None))
+        search = self._search(config)
+        if key is None:
+            return context
+        if record is not None:
+            context["snippet_outputs_reused"] = (record["html"].replace(SITE_URL, self._site_url) if self._site_url
+                                                 else record["html"])
+            if search is not None:  # its entries come from the record: the plugin does not parse the page
+                self._search_state = (page.url, page.meta.get("search"))
+                page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        elif search is not None:
+            self._search_state = (page.url, len(search.search_index.entries))
+        return context
+
+    @event_priority(-10)  # after Material's search plugin
+    def _after_search(self, context, page, config, nav):
+        key, record = self._reuse.get(page.url, (None, None))
+        search = self._search(config)
+        if key is None or search is None or not self._search_state or self._search_state[0] != page.url:
+            return context
+        if record is not None:
+            if self._search_state[1] is None:
+                page.meta.pop("search", None)
+            else:
+                page.meta["search"] = self._search_state[1]
+            search.search_index.entries.extend(record["search"])
+        else:
+            self._search_state = (page.url, search.search_index.entries[self._search_state[1]:])
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
+
+    @event_priority(100)  # first: the HTML as the theme's templates made it
+    def on_post_page(self, output, page, config):
+        key, record = self._reuse.get(page.url, (None, None))
+        if key is not None and record is None and self.pages_cache is not None:
+            entries = self._search_state[1] if self._search_state and self._search_state[0] == page.url else []
+            html = output.replace(self._site_url, SITE_URL) if self._site_url else output
+            self.pages_cache.put(self.language[0], key, {"html": html, "search": list(entries)})
+        self._search_state = ()
+        return output
 
     def on_page_content(self, html, page, config, files):
         _, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))
@@ -250,13 +527,17 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             number = int(match[1])
             if number >= len(blocks):  # cannot happen with a random token; never crash on it
                 return match[0]
-            return outcome_html(blocks[number], self.outcomes[blocks[number]], figure_url, language)
+            outcome = self.outcomes[blocks[number]]
+            if outcome.status == PENDING:
+                return pending_html(blocks[number], language)
+            return outcome_html(blocks[number], outcome, figure_url, language)
 
         return self._stamped(token.sub(output, html), page, config, blocks)
 
     def _stamped(self, html: str, page, config, blocks) -> str:
         # The page's "verified with" stamp goes right under its title, with the notebook buttons.
-        stamp = page_stamp_html([(b, self.outcomes[b]) for b in blocks], self.language[0]) if blocks else ""
+        shown = [(b, self.outcomes[b]) for b in blocks if self.outcomes[b].status != PENDING]
+        stamp = page_stamp_html(shown, self.language[0]) if shown else ""
         if page.file.src_uri in self.notebooks:
             stamp += self._notebook_links(page, config)
         if stamp:
@@ -276,7 +557,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         return f"{self.language[1]}{NOTEBOOK_DIR}/{page.removesuffix('.md')}.ipynb"
 
     def _notebook_links(self, page, config) -> str:
-        uri, _ = self.notebooks[page.file.src_uri]
+        uri = self.notebooks[page.file.src_uri]
         words = labels(self.language[0])
         preview = get_relative_url(self.previews[page.file.src_uri], page.url)
         links = [f'<a class="md-button" href="{get_relative_url(uri, page.url)}" download>{words["download"]}</a>',
@@ -287,20 +568,65 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             links.append(f'<a class="md-button" href="{colab}" target="_blank" rel="noopener">{words["colab"]}</a>')
         return f'<p class="notebook-links">{" ".join(links)}</p>'
 
-    def on_post_build(self, config):
-        for uri, _ in self.notebooks.values():  # the downloads, beside the preview pages
+    def _copy_notebooks(self, config):
+        for uri in self.notebooks.values():  # the downloads, beside the preview pages
             target = Path(config.site_dir, uri)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Path(self._sources.name, uri), target)
+        if self.pages_cache is not None:
+            self.pages_cache.evict(self.language[0])
 
-    def on_shutdown(self):
+    @event_priority(-150)  # after mkdocs-static-i18n's (-100), which builds the other languages in its own
+    def _after_every_language(self, config):
+        i18n = config.plugins.get("i18n")
+        if i18n is not None and getattr(i18n, "building", False):
+            return  # a language built inside the default language's build: not the end yet
+        if self.background is not None:
+            self.background.start()  # the first build is out: the snippets it is missing may run now
+
+    on_post_build = CombinedEvent(_copy_notebooks, _after_every_language)
+
+    def _close_session(self):
+        if self.background is not None:
+            self.background.close()
+            self.background = None
         if self.session is not None:
             self.session.close()
             self.session = None
         if self._sources is not None:
             self._sources.cleanup()
             self._sources = None
+        if self._trigger is not None:
+            shutil.rmtree(self._trigger.parent, ignore_errors=True)
+            self._trigger = None
+
+    def on_shutdown(self):
+        self._close_session()
         self._config = None
+
+
+def pending_html(block, language: str) -> str:
+    """The box under a block whose snippet is still running (mkdocs serve)."""
+    words = labels(language)
+    return ('<div class="admonition info snippet-pending" data-snippet="{0}">'
+            '<p class="admonition-title">{1}</p><p>{2}</p></div>').format(
+        html.escape(block.include), html.escape(words["pending"].format(include=block.include)),
+        html.escape(words["pending_body"]))
+
+
+def _outcome_digest(block, outcome) -> list:
+    """What a block's outcome puts in a notebook: its status, its result and its figures' files."""
+    result = outcome.result
+    figures = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) if f.exists() else str(f)
+               for f in (result.figures if result else [])]
+    return [block.include, block.code, block.skip_reason, outcome.status, outcome.reason,
+            result.to_json() if result else None, figures]
+
+
+@functools.cache
+def _package_digest() -> str:
+    """A digest of this package's source: a notebook made by other code is made again."""
+    return pagecache.digest(*[(p.name, p.read_bytes()) for p in sorted(Path(__file__).parent.glob("*.py"))])
 
 
 def _with_front_matter(message: str, front: int, docs: str) -> str:

@@ -1,0 +1,81 @@
+"""``mkdocs serve`` as an author meets it, measured: a server on a free loopback port, and the time
+until a page is served, or until it shows what an edit changed (the benchmark and the tests).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Served:
+    """``mkdocs serve`` of the site in ``root`` (its own process), stopped with Ctrl-C on exit."""
+
+    def __init__(self, root: Path, env: dict | None = None, args: tuple[str, ...] = ()) -> None:
+        self.root = Path(root)
+        self.env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+        self.args = args
+        self.port = free_port()
+        self.started = 0.0
+        self.process: subprocess.Popen | None = None
+        self._log = tempfile.TemporaryFile()
+
+    def __enter__(self) -> Served:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}", *self.args],
+            cwd=self.root, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # as Ctrl-C: the plugin stops its snippets
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", errors="replace")
+
+    def get(self, path: str = "") -> str | None:
+        """The page at ``path`` (relative to the site), or None while the server does not answer."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=120) as response:
+                return response.read().decode("utf-8", errors="replace")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
+    def wait_for(self, path: str = "", contains: str | None = None, timeout: float = 600,
+                 since: float | None = None) -> float:
+        """Seconds from ``since`` (default: the server's start) until ``path`` is served, containing
+        ``contains`` when given. Raises TimeoutError (with the server's log) when it is not."""
+        since = self.started if since is None else since
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mkdocs serve ended (exit code {self.process.returncode}):\n{self.log()[-3000:]}")
+            page = self.get(path)
+            if page is not None and (contains is None or contains in page):
+                return time.perf_counter() - since
+            time.sleep(0.05)
+        raise TimeoutError(f"{path or '/'} did not show {contains!r} within {timeout:g} s:\n{self.log()[-3000:]}")
