@@ -14,3 +14,12 @@ PRELOAD = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "tor
 # snippets import, at the versions the page's outputs were produced with.
 COLAB_HAS = frozenset({"torch", "torchvision", "numpy", "matplotlib", "scikit-learn", "pillow", "pandas", "scipy",
                        "tqdm", "requests"})
+
+# The distributions whose versions every result records: each page's stamp says "Verified with torch
+# 2.14.1, Python ..." and each notebook's setup cell compares them with the reader's.
+STAMP = ("torch",)
+
+# Checks run after every snippet that ran without error, in its own process, on the variables it left
+# at module level (check name -> a file next to this one defining check(namespace)); what each returns
+# is kept with the result (result.checks[name]). The leak rule: no test example is a training example.
+CHECKS = {"splits": "splits.py"}

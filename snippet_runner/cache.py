@@ -2,10 +2,11 @@
 
 Two levels. A snippet's *key* is a digest of its bytes, its time limit and the runner's version.
 Under it sit *variants*, one per environment the snippet ran in, each recording the Python
-version, the device, and every installed distribution the snippet imported (with everything those
+version, the device, the course policy it ran under (``results.Policy.digest``: the site's checks
+and stamp) and every installed distribution the snippet imported (with everything those
 pulled in) with its version: ``{"torch": "2.14.1", "numpy": "2.3.4", "snownlp": "0.12.3"}``. A
-lookup is a hit when a variant's Python and device are the current ones and every recorded
-distribution still has the recorded version. So installing or upgrading a package no snippet
+lookup is a hit when a variant's Python, device and course policy are the current ones and every
+recorded distribution still has the recorded version. So installing or upgrading a package no snippet
 imports reruns nothing, upgrading torch reruns exactly the snippets that import it, and switching
 back and forth between two environments (two torch versions, CPU and CUDA) finds both results.
 
@@ -35,9 +36,10 @@ SCHEMA = 2
 
 # The runner's own files whose changes can change a result (what runs, what is recorded): their
 # digest is part of every key, so no change to them can leave results made by older code in use.
+# (What a site's course adds to a run, its checks and stamp, is not here: the course policy's digest
+# is recorded with each variant and checked on lookup.)
 RESULT_SOURCES = ("cache.py", "child.py", "worker.py", "runner.py", "sandbox.py", "importlog.py", "netguard.py",
-                  "splits.py", "figures.py", "processes.py", "results.py", "_preload.py",
-                  "_subprocess_guard/sitecustomize.py")
+                  "figures.py", "processes.py", "results.py", "_preload.py", "_subprocess_guard/sitecustomize.py")
 
 
 def runner_digest(folder: Path | None = None) -> str:
@@ -132,8 +134,8 @@ def _sha256(path: Path) -> str:
 
 def _mismatches(entry: dict, environment: dict, version_of) -> list[str]:
     recorded = entry["environment"]
-    problems = [f"{what} {recorded.get(what)} -> {environment.get(what)}" for what in ("python", "device")
-                if recorded.get(what) != environment.get(what)]
+    problems = [f"{what} {recorded.get(what) or 'none'} -> {environment.get(what) or 'none'}"
+                for what in ("python", "device", "course") if (recorded.get(what) or "") != (environment.get(what) or "")]
     for distribution, version in sorted(entry["result"].get("distributions", {}).items()):
         now = version_of(distribution)
         if now != version:
@@ -200,7 +202,7 @@ class Cache:
 
     def put(self, key: str, result: Result, source_name: str) -> Result:
         """Store a successful result (figures are copied in); returns it as read from the cache."""
-        environment = {"python": result.environment.get("python"), "device": result.environment.get("device")}
+        environment = {what: result.environment.get(what) for what in ("python", "device", "course")}
         variant_id = hashlib.sha256(json.dumps([environment, result.distributions], sort_keys=True)
                                     .encode()).hexdigest()[:16]
         folder = self.root / key

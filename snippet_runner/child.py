@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import importlog, processes, splits
+from . import importlog, processes
 
 GUARD_DIR = Path(__file__).parent / "_subprocess_guard"
 
@@ -54,23 +54,18 @@ def _isolate(device: str, threads: int) -> None:
 
 
 def describe_environment() -> dict:
+    """Python and the device a snippet sees: CUDA when torch is installed and sees a GPU (the runner's
+    ``gpu`` marker), else the CPU. Versions of the course's distributions are recorded by the parent."""
     import platform
 
-    environment = {"python": platform.python_version(), "torch": None, "torchvision": None,
-                   "device": "cpu", "device_name": platform.processor() or platform.machine()}
+    environment = {"python": platform.python_version(), "device": "cpu",
+                   "device_name": platform.processor() or platform.machine()}
     try:
         import torch
 
-        environment["torch"] = torch.__version__.split("+")[0]
         if torch.cuda.is_available():
             environment["device"] = "cuda"
             environment["device_name"] = torch.cuda.get_device_name(0)
-    except ImportError:
-        pass
-    try:
-        import torchvision
-
-        environment["torchvision"] = torchvision.__version__.split("+")[0]
     except ImportError:
         pass
     return environment
@@ -136,9 +131,10 @@ def _track_imports() -> None:
     importlib.import_module = tracked_import_module
 
 
-def main(source: str, display_name: str, run: str, device: str, threads: int) -> None:
+def main(source: str, display_name: str, run: str, device: str, threads: int, checks=()) -> None:
     """Run the snippet whose bytes are ``source`` (base64: the exact bytes the parent keyed its
-    result on) as ``display_name``, in the run folder ``run`` (work/, tmp/, out/)."""
+    result on) as ``display_name``, in the run folder ``run`` (work/, tmp/, out/); then, if it ran
+    without error, the course's ``checks`` ((name, source) pairs: results.Policy) on what it left."""
     import base64
     import runpy
 
@@ -194,7 +190,7 @@ def main(source: str, display_name: str, run: str, device: str, threads: int) ->
                    "line": _line_in(error, script)}
         _flush()
         _append(output, text)  # by its path: the snippet may have closed its stdout and stderr
-    report = {"failure": failure, "figure_titles": titles, "splits": []}
+    report = {"failure": failure, "figure_titles": titles, "checks": {}}
     try:
         if save_figures is not None:
             try:
@@ -204,7 +200,7 @@ def main(source: str, display_name: str, run: str, device: str, threads: int) ->
                 _append(output, f"[runner] could not save a figure: {error}\n")
         report["figure_titles"] = titles
         if namespace is not None and failure is None:
-            report["splits"] = splits.check(namespace)
+            report["checks"] = run_checks(checks, namespace)
     finally:
         _flush()
         processes.kill_descendants(os.getpid())  # nothing it started outlives it
@@ -213,6 +209,24 @@ def main(source: str, display_name: str, run: str, device: str, threads: int) ->
         staging.write_text(json.dumps(report))
         staging.replace(out / "report.json")
     os._exit(0)  # skip interpreter teardown: threads a snippet left behind must not keep us alive
+
+
+def run_checks(checks, namespace: dict) -> dict:
+    """Each check's finding on the snippet's module-level names: name -> what its ``check(namespace)``
+    returned, or ``{"error": ...}`` when the check itself failed or returned what JSON cannot hold."""
+    import types
+
+    found = {}
+    for name, source in checks:
+        module = types.ModuleType(f"snippet_check_{name}")
+        try:
+            exec(compile(source, f"<course check {name}>", "exec"), module.__dict__)  # noqa: S102 - the course's own code
+            value = module.check(dict(namespace))
+            json.dumps(value)
+        except Exception as error:  # noqa: BLE001 - a broken check is reported, not the snippet's failure
+            value = {"error": f"{type(error).__name__}: {error}"}
+        found[name] = value
+    return found
 
 
 def _flush() -> None:

@@ -8,7 +8,8 @@ run with ``!python``, since a notebook cell has no file of its own.
 
 The first code cell sets the notebook up in Colab (or any fresh environment): it installs the
 packages the page's snippets import that Colab does not ship, at the versions the outputs were
-produced with, and prints the torch version it runs next to the one the page was verified with.
+produced with, and prints the version of each distribution the site's course stamps (torch, here)
+next to the one the page's outputs were produced with.
 """
 
 from __future__ import annotations
@@ -97,20 +98,36 @@ def packages_to_install(blocks: list[Block], colab_has=()) -> list[str]:
     return pinned
 
 
+def verified_versions(blocks: list[Block], outcomes: dict) -> dict[str, str]:
+    """The stamped distributions' versions the page's outputs came from (each result records them:
+    results.Policy), the newest where they differ."""
+    found: dict[str, set[str]] = {}
+    for block in blocks:
+        outcome = outcomes.get(block)
+        if outcome is not None and outcome.result is not None:
+            for name, version in outcome.result.environment.get("versions", {}).items():
+                if version:
+                    found.setdefault(name, set()).add(version)
+    return {name: sorted(versions)[-1] for name, versions in found.items()}
+
+
 def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en", colab_has=()) -> nbformat.NotebookNode:
-    versions = sorted({o.result.environment.get("torch") for b in blocks if (o := outcomes.get(b)) and o.result
-                       and o.result.environment.get("torch")})
-    verified = versions[-1] if versions else None
     words = labels(language)
     lines = [words["nb_setup"]]
     packages = packages_to_install(blocks, colab_has)
     if packages:
         lines.append(f"%pip install -q {' '.join(packages)}")
-    here = words["nb_torch_here"].format(here="{torch.__version__}", verified="{VERIFIED_WITH}")
-    lines += ["import torch", "", f"VERIFIED_WITH = {verified!r}  {words['nb_verified']}",
-              f'print(f"{here}")',
-              "if VERIFIED_WITH and torch.__version__.split('+')[0] != VERIFIED_WITH:",
-              f'    print("{words["nb_other_torch"]}")']
+    verified = verified_versions(blocks, outcomes)
+    if verified:
+        # the labels may name the distribution ({name}) or, written for one, say it
+        here = words["nb_torch_here"].format(here="{here}", verified="{verified}", name="{name}")
+        lines += ["from importlib.metadata import version", "",
+                  f"VERIFIED_WITH = {verified!r}  {words['nb_verified']}",
+                  "for name, verified in VERIFIED_WITH.items():",
+                  "    here = version(name).split('+')[0]",
+                  f'    print(f"{here}")',
+                  "    if here != verified:",
+                  f'        print(f"{words["nb_other_torch"].format(name="{name}")}")']
     return v4.new_code_cell("\n".join(lines))
 
 

@@ -154,25 +154,33 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
     )
 
 
+def _where(environment: dict) -> tuple:
+    """Where a result was made, as its page's stamp names it: Python, device, and the versions of the
+    distributions the site's course stamps (recorded with each result: results.Policy)."""
+    versions = tuple((name, version) for name, version in environment.get("versions", {}).items() if version)
+    device = environment.get("device", "cpu")
+    return (environment.get("python"), device, environment.get("device_name", "") if device == "cuda" else "", versions)
+
+
 def page_stamp_html(shown: list[tuple[Block, Outcome]], language: str = "en") -> str:
-    """Where a page's outputs came from: versions, device and date of the runs that made them."""
+    """Where a page's outputs came from: the stamped versions (the site's course says which), Python,
+    device and date of the runs that made them, and the other libraries its snippets import."""
     words = labels(language)
     ran = [(b, o.result) for b, o in shown if o.result is not None and o.status == "ok"]
     not_run = sum(o.status == "not-run" for _, o in shown)
     if not ran and not not_run:
         return ""
     parts = []
-    for env in sorted({tuple(sorted(r.environment.items())) for _, r in ran}):
-        env = dict(env)
-        device = "CUDA " + env.get("device_name", "") if env.get("device") == "cuda" else "CPU"
-        parts.append(words["on_device"].format(
-            versions=f"torch {env.get('torch')}, torchvision {env.get('torchvision')}, Python {env.get('python')}",
-            device=device))
+    for python, device, device_name, versions in sorted({_where(r.environment) for _, r in ran}):
+        named = [f"{name} {version}" for name, version in versions] + [f"Python {python}"]
+        parts.append(words["on_device"].format(versions=", ".join(named),
+                                               device=f"CUDA {device_name}" if device == "cuda" else "CPU"))
     text = words["verified"].format(environments="; ".join(parts)) if parts else words["nothing_ran"]
+    stamped = {name for _, r in ran for name in r.environment.get("versions", {})}
     others: dict[str, set[str]] = {}
     for block, result in ran:
         for name, version in direct_libraries(block.code, result.distributions).items():
-            if name not in ("torch", "torchvision"):
+            if name not in stamped:
                 others.setdefault(name, set()).add(version)
     if others:
         text += words["with_others"].format(

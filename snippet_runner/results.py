@@ -6,6 +6,8 @@ without importing the process machinery.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -47,12 +49,13 @@ class Result:
     duration: float
     figures: list[Path] = field(default_factory=list)
     failure: Failure | None = None
-    environment: dict = field(default_factory=dict)  # python, torch, torchvision, device, device_name
+    # python, device, device_name; "versions": the stamped distributions' versions; "course": Policy.digest
+    environment: dict = field(default_factory=dict)
     finished: str = field(default_factory=lambda: time.strftime("%Y-%m-%d", time.gmtime()))  # UTC date
     peak_memory: int = 0  # bytes: the largest resident size of the snippet's processes together
     distributions: dict[str, str] = field(default_factory=dict)  # installed distributions it imported -> version
     figure_titles: list[str] = field(default_factory=list)  # one per figure ("" when untitled)
-    splits: list[dict] = field(default_factory=list)  # train/test pairs it left behind (see splits.py)
+    checks: dict = field(default_factory=dict)  # check name -> what the course's check found (see Policy)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -66,6 +69,30 @@ class Result:
         figures = [folder / name for name in data.pop("figures")]
         known = {f for f in cls.__dataclass_fields__}
         return cls(figures=figures, failure=failure, **{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a site's course adds to every run (its course file says what; the library carries it out).
+
+    ``checks``: (name, Python source) pairs. Each source defines ``check(namespace)``: after a snippet
+    ran without error, it is called in the snippet's own process with the names the snippet left at
+    module level, and what it returns (anything JSON holds) is kept as ``Result.checks[name]``.
+    ``stamp``: distributions whose installed versions every result records
+    (``environment["versions"]``: what a page's stamp and a notebook's setup cell name).
+    Both change what a result holds, so a cached result is valid only for the same :attr:`digest`.
+    """
+
+    checks: tuple[tuple[str, str], ...] = ()
+    stamp: tuple[str, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """A short digest of the checks' names and sources and of the stamp ("" for no policy)."""
+        if not self.checks and not self.stamp:
+            return ""
+        material = json.dumps([[list(c) for c in self.checks], list(self.stamp)]).encode()
+        return hashlib.sha256(material).hexdigest()[:16]
 
 
 @dataclass

@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import importlog, processes
-from .cache import used_distributions
-from .results import Failure, Result, Task, default_jobs
+from .cache import installed_version, used_distributions
+from .results import Failure, Policy, Result, Task, default_jobs
 from .worker import WorkerClient, WorkerError
 
 POLL_S = 0.05  # how often a running snippet's time, memory and cancellation are checked
@@ -49,13 +49,16 @@ class Runner:
     """Runs snippets in processes forked from one warm worker.
 
     ``device`` is "auto" (CUDA when visible), "cpu" (GPUs hidden from the snippet) or "cuda".
+    ``policy``: what the site's course adds to every run (its checks, the distributions it stamps).
     """
 
     def __init__(self, *, device: str = "auto", jobs: int | None = None,
-                 remember_environment_in: Path | None = None, fingerprint: str = "") -> None:
+                 remember_environment_in: Path | None = None, fingerprint: str = "",
+                 policy: Policy = Policy()) -> None:
         if device not in ("auto", "cpu", "cuda"):
             raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
         self.device = device
+        self.policy = policy
         self.jobs = jobs or default_jobs()
         self._environment: dict | None = None
         self._remembered: Path | None = None
@@ -64,7 +67,7 @@ class Runner:
             # Everything the probe's answer depends on: the interpreter and its packages, the
             # device asked for, and the GPUs this machine exposes.
             key = json.dumps([sys.executable, fingerprint, device, os.environ.get("CUDA_VISIBLE_DEVICES"),
-                              sorted(glob.glob("/dev/nvidia*"))])
+                              sorted(glob.glob("/dev/nvidia*")), "probe 2"])  # probe 2: python and device only
             digest = hashlib.sha256(key.encode()).hexdigest()[:16]
             self._remembered = Path(remember_environment_in) / f"environment-{digest}.json"
 
@@ -100,6 +103,16 @@ class Runner:
                 staging.replace(self._remembered)
         return self._environment
 
+    def stamp_versions(self) -> dict[str, str | None]:
+        """The installed versions of the distributions the course stamps (None: not installed), without
+        a local suffix ("2.14.1", not "2.14.1+cpu")."""
+        return {name: (installed_version(name) or "").split("+")[0] or None for name in self.policy.stamp}
+
+    def _result_environment(self) -> dict:
+        """What every result records of where it ran: the probe's answer, the stamped versions, and
+        the course policy it ran under (a cached result is valid only under the same one)."""
+        return {**self.environment(), "versions": self.stamp_versions(), "course": self.policy.digest}
+
     # -- running ----------------------------------------------------------------------------------
 
     def run(self, task: Task, into: Path, source: bytes | None = None) -> Result:
@@ -120,7 +133,7 @@ class Runner:
         try:
             try:
                 pid = _worker.spawn("child.main", base64.b64encode(source).decode(), task.display_name, str(run),
-                                    self.device, threads)
+                                    self.device, threads, [list(check) for check in self.policy.checks])
             except WorkerError as error:
                 kind = "interrupted" if self._cancelled.is_set() else "worker"
                 return Result(False, "", 0.0, [], Failure(kind, str(error)))
@@ -159,7 +172,8 @@ class Runner:
             duration = time.perf_counter() - started
             output = _read_output(out / "output.txt", f"{run / 'work'}/")
             kept = _take_files(out, into)
-            result = Result(False, output, duration, _figures(into), stopped, self.environment(), peak_memory=peak)
+            result = Result(False, output, duration, _figures(into), stopped, self._result_environment(),
+                            peak_memory=peak)
             if stopped:
                 return result
             if exit_code is None:  # the worker died under it (this snippet, or one beside it, killed it)
@@ -177,8 +191,8 @@ class Runner:
             try:
                 result.failure = Failure(**report["failure"]) if report.get("failure") else None
                 result.figure_titles = [str(t) for t in report.get("figure_titles", [])]
-                result.splits = list(report.get("splits", []))
-            except (TypeError, AttributeError):
+                result.checks = dict(report.get("checks") or {})
+            except (TypeError, AttributeError, ValueError):
                 result.failure = Failure("crash", "the snippet's report is damaged")
             result.ok = result.failure is None
             # What it imported, as it happened (in its subprocesses too), mapped by this process.

@@ -6,6 +6,8 @@ bubblewrap (``bwrap``, Debian's ``bubblewrap``, the sandbox Flatpak uses) starts
   snippet's working folder, temp folder and output live there, and the parent removes them) and a
   private ``/dev/shm`` (DataLoader workers need one); a private, empty ``/tmp``; the user's home
   hidden (the interpreter and the packages, when they live there, are bound back read-only);
+- of the runs, only its own: each worker (each build, each pytest) has a folder of runs of its own,
+  and the folder that holds it is hidden, wherever TMPDIR puts it, so no sandbox sees another's;
 - a private network namespace: only loopback exists, so UDP, DNS, ``curl``, C++ sockets and a
   proxy on the host's loopback all fail, whatever the code (the kernel enforces it);
 - a private PID namespace that dies with the worker: a snippet that kills the worker takes every
@@ -78,21 +80,33 @@ def _readable_paths() -> list[Path]:
 def command(argv: list[str], runs: Path, env: dict[str, str]) -> list[str]:
     """``argv`` wrapped in bubblewrap with exactly the environment ``env``; ``runs`` is the only
     writable host folder it sees."""
+    runs = Path(runs).resolve()
     hidden = [Path(p).resolve() for p in {os.path.expanduser("~"), "/root", "/home", "/tmp", "/var/tmp"}
               if os.path.isdir(p)]
+    readable = _readable_paths()
+    figure_text = env.get("SNIPPETS_FIGURE_TEXT")  # bound back read-only where a hidden folder covers it
+    if figure_text and os.path.isdir(figure_text):
+        readable.append(Path(figure_text).resolve())
     args = ["bwrap", *_namespaces(), "--clearenv", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/dev/shm"]
-    for folder in sorted(hidden):
-        args += ["--tmpfs", str(folder)]
-    figure_text = env.get("SNIPPETS_FIGURE_TEXT")  # bound back read-only where a hidden folder covers it
-    if figure_text and os.path.isdir(figure_text) and any(Path(figure_text).resolve().is_relative_to(h) for h in hidden):
-        args += ["--ro-bind", str(Path(figure_text).resolve()), str(Path(figure_text).resolve())]
-    for path in _readable_paths():  # bound back, read-only, where a hidden folder covered them (a venv in the home)
-        if any(path.is_relative_to(h) for h in hidden):
-            args += ["--ro-bind", str(path), str(path)]
+    args += _hide(sorted(hidden), readable)
+    if runs.parent != Path("/"):  # other workers' runs beside this one's (hidden again: a path bound back may hold it)
+        args += _hide([runs.parent], readable)
     for device in sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri")):  # the GPU, where there is one
         args += ["--dev-bind", device, device]
     args += ["--bind", str(runs), str(runs), "--chdir", str(runs)]
     for name, value in env.items():
         args += ["--setenv", name, value]
     return [*args, "--", *argv]
+
+
+def _hide(folders: list[Path], readable: list[Path]) -> list[str]:
+    """bwrap arguments: an empty tmpfs over each folder, then what must stay readable below them bound
+    back read-only (a venv in the home)."""
+    args = []
+    for folder in folders:
+        args += ["--tmpfs", str(folder)]
+    for path in sorted(set(readable)):
+        if any(path.is_relative_to(folder) for folder in folders):
+            args += ["--ro-bind", str(path), str(path)]
+    return args

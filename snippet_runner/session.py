@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import Cache, Lookup, packages_digest, snippet_key
 from .collect import Block
-from .results import Outcome, Result, Task
+from .results import Outcome, Policy, Result, Task
 from .runner import Runner
 
 
@@ -29,12 +29,14 @@ class Stats:
 
 class Session:
     def __init__(self, cache_dir: Path, *, device: str = "auto", jobs: int | None = None,
-                 read_cache: bool = True, progress: bool = False, display_root: Path | None = None) -> None:
+                 read_cache: bool = True, progress: bool = False, display_root: Path | None = None,
+                 policy: Policy = Policy()) -> None:
         self.cache = Cache(cache_dir)
+        self.policy = policy  # the site's course: its checks and stamp (Site.session passes the course file's)
         # Probing the environment needs the warm worker (seconds to start); remembering the answer
         # next to the cache means a build whose snippets are all cached never starts it.
         self.runner = Runner(device=device, jobs=jobs, remember_environment_in=self.cache.root,
-                             fingerprint=packages_digest())
+                             fingerprint=packages_digest(), policy=policy)
         self.read_cache = read_cache
         self.progress = progress
         self.display_root = display_root
@@ -47,7 +49,7 @@ class Session:
         return self.runner.environment()
 
     def _lookup_environment(self) -> dict:
-        return {"python": platform.python_version(), "device": self.environment["device"]}
+        return {"python": platform.python_version(), "device": self.environment["device"], "course": self.policy.digest}
 
     def not_run_reason(self, block: Block) -> str | None:
         """Why this block is not executed here (needs network, no GPU here), or None: the one rule."""

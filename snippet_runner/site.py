@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collect import Block, SnippetExpander, collect_page, collect_site
+from .results import Policy
 from .session import Session
 
 
@@ -20,6 +21,7 @@ class Site:
     expander: SnippetExpander
     settings: dict = field(default_factory=dict)  # the snippet-outputs plugin's options in mkdocs.yml
     course: dict = field(default_factory=dict)  # what the site's course file defines (PRELOAD, COLAB_HAS, ...)
+    policy: Policy = Policy()  # what the course adds to every run: its CHECKS and STAMP (see course_policy)
 
     @classmethod
     def from_config(cls, config) -> Site:
@@ -30,8 +32,10 @@ class Site:
         options["base_path"] = [str(root / b) for b in (bases if isinstance(bases, (list, tuple)) else [bases])]
         plugin = config.plugins.get("snippet-outputs") if config.plugins else None
         settings = dict(plugin.config) if plugin is not None else {}
-        return cls(root, Path(config.docs_dir), SnippetExpander(options), settings,
-                   load_course(root / settings["course"]) if settings.get("course") else {})
+        course_file = root / settings["course"] if settings.get("course") else None
+        course = load_course(course_file) if course_file else {}
+        return cls(root, Path(config.docs_dir), SnippetExpander(options), settings, course,
+                   course_policy(course, course_file.parent) if course_file else Policy())
 
     @classmethod
     def load(cls, where: Path) -> Site:
@@ -64,7 +68,7 @@ class Site:
 
         runner.preload(self.course.get("PRELOAD", ()))  # the modules the warm worker imports once
         return Session(self.cache_dir, device=device, jobs=jobs, read_cache=not fresh, progress=progress,
-                       display_root=self.root / "snippets")
+                       display_root=self.root / "snippets", policy=self.policy)
 
 
 def load_course(path: Path) -> dict:
@@ -74,3 +78,16 @@ def load_course(path: Path) -> dict:
     if not path.is_file():
         raise FileNotFoundError(f"the course file {path} named in mkdocs.yml (snippet-outputs: course) does not exist")
     return {name: value for name, value in runpy.run_path(str(path)).items() if name.isupper()}
+
+
+def course_policy(course: dict, folder: Path) -> Policy:
+    """What a course file adds to every run: ``CHECKS`` (check name -> a Python file, relative to the
+    course file's ``folder``, defining ``check(namespace)``; see results.Policy) and ``STAMP`` (the
+    distributions whose versions every result records, and every page's stamp names)."""
+    checks = []
+    for name, path in sorted(course.get("CHECKS", {}).items()):
+        if not (folder / path).is_file():
+            raise FileNotFoundError(f"the check {name!r} of the course file in {folder} (CHECKS) names {path}, "
+                                    "which does not exist")
+        checks.append((str(name), (folder / path).read_text(encoding="utf-8")))
+    return Policy(tuple(checks), tuple(course.get("STAMP", ())))

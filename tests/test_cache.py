@@ -64,7 +64,7 @@ def test_a_change_to_the_runner_changes_every_key(tmp_path):
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = runner_digest(copy)
     assert before == runner_digest(package)
-    (copy / "splits.py").write_text((copy / "splits.py").read_text() + "\n# what splits.py records changed\n")
+    (copy / "child.py").write_text((copy / "child.py").read_text() + "\n# what child.py records changed\n")
     after = runner_digest(copy)
     assert after != before
     assert snippet_key(b"print(1)", 120, "a.py", runner=before) != snippet_key(b"print(1)", 120, "a.py", runner=after)

@@ -286,3 +286,35 @@ def test_a_crashed_snippet_leaves_no_orphans_and_no_temp_folder(tree, session):
     time.sleep(0.5)
     assert alive_with("300.875") == []
     assert list(runner._worker.runs.glob("run-*")) == []
+
+
+def test_a_sandbox_sees_its_own_runs_only(tmp_path):
+    """Concurrent builds (or a build and pytest) each have a folder of runs of their own; no sandbox sees
+    another's, wherever TMPDIR puts them (here: a folder the sandbox would not hide otherwise)."""
+    import base64
+    import shutil
+    import tempfile
+
+    from snippet_runner import sandbox
+    from tests.project import ROOT
+
+    if sandbox.unavailable():
+        pytest.skip(f"the sandbox cannot run here: {sandbox.unavailable()}")
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    base = Path(tempfile.mkdtemp(prefix="runs-beside-", dir=ROOT / ".cache"))  # not under /tmp or a home
+    saved, tempfile.tempdir = tempfile.tempdir, str(base)  # where each WorkerClient makes its folder of runs
+    mine, theirs = WorkerClient(), WorkerClient()
+    try:
+        (theirs.new_run() / "out" / "output.txt").write_text("another build's output")
+        run = mine.new_run()
+        tempfile.tempdir = saved
+        look = f"# lists the folder that holds the runs folders\nimport os\nprint(sorted(os.listdir({str(base)!r})))\n"
+        pid = mine.spawn("child.main", base64.b64encode(look.encode()).decode(), "look.py", str(run), "cpu", 1)
+        assert mine.wait(pid, 120)[0], "the snippet did not finish"
+        seen = (run / "out" / "output.txt").read_text()
+        assert sorted(os.listdir(base)) == sorted([mine.runs.name, theirs.runs.name])  # both are there...
+        assert seen.strip() == str([mine.runs.name]), seen  # ...but the sandbox shows it only its own
+    finally:
+        tempfile.tempdir = saved
+        mine.close()
+        shutil.rmtree(base, ignore_errors=True)

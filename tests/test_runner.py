@@ -284,3 +284,41 @@ def test_environment_probe_is_shared_by_the_build_and_the_tests(tmp_path):
     elsewhere = subprocess.run([sys.executable, "-c", "from snippet_runner.cache import packages_digest as d; print(d())"],
                                cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
     assert elsewhere == packages_digest()
+
+
+def test_the_courses_checks_and_stamp_run_are_recorded_and_decide_what_a_cached_result_is_valid_for(tree):
+    """The library's one hook for a course (results.Policy; a site's course file fills it): its checks run
+    in the snippet's process on what the snippet left at module level, their findings (or their own
+    failure) kept with the result; the stamped distributions' versions recorded; a result cached under
+    one policy is not valid under another."""
+    from snippet_runner.cache import installed_version
+    from snippet_runner.results import Policy
+
+    names = "def check(namespace):\n    return sorted(n for n in namespace if not n.startswith('__'))\n"
+    broken = "def check(namespace):\n    raise ValueError('no')\n"
+    policy = Policy((("broken", broken), ("names", names)), ("torch",))
+    leaves, fails = write(tree, "leaves.py", "# leaves two names\nanswer = 42\nword = 'x'\n"), \
+        write(tree, "fails.py", "# fails\nanswer = 42\nraise SystemExit(3)\n")
+
+    def session(policy):
+        return Session(tree / "cache", device="cpu", display_root=tree / "snippets", policy=policy)
+
+    first = session(policy)
+    try:
+        outcomes = first.run([a := block(leaves), b := block(fails, line=9)])
+        assert outcomes[a].status == "ok" and not outcomes[a].cached, outcomes[a].result.output
+        assert outcomes[a].result.checks == {"names": ["answer", "word"], "broken": {"error": "ValueError: no"}}
+        assert outcomes[a].result.environment["versions"] == {"torch": installed_version("torch").split("+")[0]}
+        assert outcomes[b].status == "failed" and outcomes[b].result.checks == {}  # checks run after a success only
+        assert first.lookup(a).result.checks["names"] == ["answer", "word"]  # as the cache keeps it
+    finally:
+        first.close()
+    for other in (Policy((("broken", broken), ("names", names + "# changed\n")), ("torch",)),
+                  Policy(policy.checks, ("torch", "numpy")), Policy(), policy):
+        later = session(other)
+        lookup = later.lookup(a)
+        later.close()
+        if other == policy:
+            assert lookup.result is not None, lookup.reason
+        else:
+            assert lookup.result is None and lookup.reason.startswith("course "), lookup.reason

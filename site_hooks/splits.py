@@ -1,12 +1,16 @@
-"""The leak rule: a snippet's test split must share no example with its training split.
+"""The leak rule (this course's check ``splits``: site_hooks/course.py names it in CHECKS): a
+snippet's test split must share no example with its training split.
 
-After a snippet ran, the runner looks at the variables it left at module level and pairs them by
+After a snippet ran without error, the runner calls :func:`check` in the snippet's process with the
+variables it left at module level, and keeps what it returns with the result
+(``result.checks["splits"]``; tests/test_splits.py fails on a leak). It pairs them by
 name: ``X_train``/``X_test``, ``train_texts``/``val_texts``, ``train_set``/``test_set``,
 ``train_loader``/``test_loader`` (the words train and test, val, valid or validation, with the
 same remaining name). For each pair it counts the examples of the evaluation split that also
 occur, byte for byte, in the training split. Snippets never import this: it is a rule the
 harness applies to every snippet, so a split that forgets to deduplicate its corpus is caught
-wherever it is written.
+wherever it is written. The runner passes this file's source to the snippet's process, and a
+cached result is valid only for the same source (snippet_runner.results.Policy).
 
 What counts as one example: a row of a tensor or array (its first dimension), an item of a list
 or tuple (for an ``(input, label)`` pair, the input), an item of a Dataset (its input). Splits of
