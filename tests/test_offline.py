@@ -1,4 +1,7 @@
-"""The offline archive: the site built with mkdocs-offline.yml opens from the file system and searches."""
+"""The offline archive: the site built with mkdocs-offline.yml opens from the file system and searches.
+
+TEST_OFFLINE_SITE_DIR=<folder> checks an offline site built already (CI builds the one it deploys once,
+and the browser tests check that one) instead of building another."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory):
+    if os.environ.get("TEST_OFFLINE_SITE_DIR"):
+        return Path(os.environ["TEST_OFFLINE_SITE_DIR"])
     site = tmp_path_factory.mktemp("offline-site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", "mkdocs-offline.yml", "--site-dir",
