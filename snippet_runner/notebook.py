@@ -121,13 +121,15 @@ def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en", colab_
     if verified:
         # the labels may name the distribution ({name}) or, written for one, say it
         here = words["nb_torch_here"].format(here="{here}", verified="{verified}", name="{name}")
+        other = words["nb_other_torch"]
+        other = f'f"{other}"' if "{name}" in other else f'"{other}"'
         lines += ["from importlib.metadata import version", "",
                   f"VERIFIED_WITH = {verified!r}  {words['nb_verified']}",
                   "for name, verified in VERIFIED_WITH.items():",
                   "    here = version(name).split('+')[0]",
                   f'    print(f"{here}")',
                   "    if here != verified:",
-                  f'        print(f"{words["nb_other_torch"].format(name="{name}")}")']
+                  f"        print({other})"]
     return v4.new_code_cell("\n".join(lines))
 
 
