@@ -63,7 +63,11 @@ def on_post_page(output: str, page, config) -> str:
         return (f'<a href="{get_relative_url(target, page.url)}" hreflang="{match["lang"]}" '
                 f'class="md-select__link">')
 
-    output = SELECTOR_LINK.sub(selector, HEAD_ALTERNATE.sub("", output))
+    # Both live in the page's head and header, before its main part: the regexes never scan the content
+    # (a notebook preview is megabytes).
+    end = output.find('<main class="md-main"')
+    end = len(output) if end < 0 else end
+    output = SELECTOR_LINK.sub(selector, HEAD_ALTERNATE.sub("", output[:end])) + output[end:]
     root = roots.get(config.plugins["i18n"].current_language, "")
     if root and _split_search(config):
         index = get_relative_url(root + "search/search_index.json", page.url)

@@ -33,6 +33,7 @@ class Background:
         self._waiting_for_probe = False
         self._pool = ThreadPoolExecutor(max(1, jobs), thread_name_prefix="snippets")
         self._futures: set = set()
+        self._futures_by_key: dict = {}
         # The environment (device, versions) decides what runs and which cached result is valid. It is
         # remembered beside the cache; where it is not (a fresh clone), probing it starts the warm worker
         # (seconds): that happens here, while the pages are collected.
@@ -55,6 +56,15 @@ class Background:
         """What running the snippet with this key gave in the background, or None (not run yet)."""
         return self._done.get(key)
 
+    def wait(self, keys: list[str], timeout: float) -> None:
+        """Wait up to ``timeout`` s for these runs (only once the runs may start)."""
+        if not self._started.is_set():
+            return
+        with self._lock:
+            futures = [self._futures_by_key[k] for k in keys if k in self._futures_by_key]
+        if futures:
+            wait(futures, timeout=timeout)
+
     def pending(self) -> int:
         return len(self._queued)
 
@@ -67,6 +77,7 @@ class Background:
                 self._queued.add(key)
                 future = self._pool.submit(self._run, key, list(blocks))
                 self._futures.add(future)
+                self._futures_by_key[key] = future
                 future.add_done_callback(self._futures.discard)
 
     def rebuild_when_known(self) -> None:
@@ -114,6 +125,7 @@ class Background:
             outcome = Outcome("failed", Result(False, "", 0.0, [], Failure("worker", f"could not run: {error}")))
         with self._lock:
             self._queued.discard(key)
+            self._futures_by_key.pop(key, None)
             if self._closed:
                 return
             self._done[key] = outcome

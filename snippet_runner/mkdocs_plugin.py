@@ -56,6 +56,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import json
 import logging
 import os
 import re
@@ -95,6 +96,7 @@ OUTPUT_DIR = "_snippet_outputs"
 NOTEBOOK_DIR = "notebooks"
 REUSED_TEMPLATE = "snippet-outputs-reused.html"  # a page whose templated HTML is reused (pagecache): that HTML
 SITE_URL = "\x00site_url\x00"  # site_url as stored in the page cache
+QUICK_WAIT_S = 2.0  # mkdocs serve: how long a rebuild waits for snippets it had to start
 PENDING = "pending"  # an Outcome status of this plugin's own: a snippet still running in the background
 CANONICAL_TOKEN = "SNIPPETOUTPUT0000000000000000N"  # the placeholder as stored in the page cache
 
@@ -131,6 +133,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._triggered_for = -1  # the number of builds begun when the server was last asked to rebuild
         self._sources: tempfile.TemporaryDirectory | None = None
         self._notebook_texts: dict[str, str] = {}  # a notebook's path in _sources -> what is written there
+        self._digests: dict[int, tuple] = {}  # id(an Outcome) -> (it, what it shows): see _outcome_digest
+        self._looked_up: dict[str, Outcome] = {}  # mkdocs serve: cache key -> the cached result found for it
+        self._collected: dict[str, list] = {}  # mkdocs serve: a page's blocks by what they were collected from
+        self._templates = None  # compiled templates, kept between builds (jinja2's bytecode cache)
         # A placeholder no page text can contain: a fresh random part per plugin instance.
         self._token = f"SNIPPETOUTPUT{secrets.token_hex(8)}N"
         self._reset_language()
@@ -147,6 +153,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._reuse: dict[str, tuple[str, dict | None]] = {}  # page URL -> (its key, its record when reused)
         self._search_state: tuple = ()
         self._site_url = ""
+        self._published = None
 
     # -- settings ------------------------------------------------------------------------------------
 
@@ -221,7 +228,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             markdown, _ = get_data(file.content_string)  # what on_page_markdown will see: no front matter
             front = file.content_string[: max(file.content_string.find(markdown), 0)].count("\n")
             try:
-                blocks = site.page_blocks(markdown, file.src_uri)
+                blocks = self._blocks(markdown, file.src_uri)
             except CollectError as error:
                 errors.append(_with_front_matter(str(error), front, os.path.relpath(config.docs_dir, site.root)))
                 blocks = []
@@ -253,14 +260,31 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         now = self.session.stats
         stats = {f.name: getattr(now, f.name) - getattr(before, f.name) for f in dataclasses.fields(now)}
         waiting = len({id(b) for b in every if self.outcomes[b].status == PENDING})
+        if self.background is not None:  # looked up by this plugin, not through Session.run
+            stats["cached"] = sum(self.outcomes[b].cached for b in every)
         log.info(f"snippets ({self.language[0]}): {stats['executed']} executed ({stats['seconds']:.1f} s of run "
                  f"time), {stats['cached']} from the cache, {stats['not_run']} not executed here, "
                  f"{stats['failed']} failed" + (f", {waiting} pending (running in the background)" if waiting else ""))
         return files
 
+    def _blocks(self, markdown: str, page: str) -> list:
+        """The page's blocks; under mkdocs serve, the same objects again while the page and the files it
+        includes are unchanged."""
+        if self.command != "serve":
+            return self.site.page_blocks(markdown, page)
+        included = pagecache.included_bytes(markdown, self.site.expander.base_paths)
+        key = pagecache.digest(page, markdown, included) if included is not None else None
+        if key is None or key not in self._collected:
+            blocks = self.site.page_blocks(markdown, page)
+            if key is None:
+                return blocks
+            self._collected[key] = blocks
+        return self._collected[key]
+
     def _resolve(self, blocks) -> dict:
         """mkdocs serve: outcomes for what needs no run now (cached, not executed here, run earlier in
-        the background); the others are handed to the background and pending."""
+        the background); the others go to the background. A rebuild waits a moment for them (an edited
+        snippet that runs quickly shows in one rebuild); what is still running then is pending."""
         session, background = self.session, self.background
         known = background.environment_known()
         ready, waiting, outcomes = [], {}, {}
@@ -276,16 +300,23 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 continue
             source = block.snippet.read_bytes()
             key = session.key(block, source)
-            done = background.outcome(key)
+            done = background.outcome(key) or self._looked_up.get(key)
+            if done is None:
+                result = session.lookup(block, source).result
+                if result is not None:  # the same Outcome on every rebuild: its HTML is reused by identity
+                    done = self._looked_up[key] = Outcome("ok", result, cached=True)
             if done is not None:
                 outcomes[block] = done
-            elif session.lookup(block, source).result is not None:
-                ready.append(block)
             else:
                 waiting.setdefault(key, []).append(block)
-        outcomes.update(session.run(ready))  # nothing here runs: cached, not executed here, or inline
+        outcomes.update(session.run(ready))  # nothing here runs: not executed here, or inline
         if known:
             background.want(waiting)
+            background.wait(list(waiting), QUICK_WAIT_S)
+            for key in list(waiting):
+                if background.outcome(key) is not None:
+                    for block in waiting.pop(key):
+                        outcomes[block] = background.outcome(key)
         else:  # the server's next rebuild, once the environment is known, looks them up
             background.rebuild_when_known()
         for group in waiting.values():
@@ -328,10 +359,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         language = self.language[0]
         i18n = config.plugins.get("i18n")
         admonitions = (i18n.current_language_config.admonition_translations or {}) if i18n else {}
-        url = (config.site_url or "") + file.url
+        url = self._published_url(config) + file.url
         inputs = [markdown, title, url, language, admonitions, self._site_name(config),
                   sorted(map(str, self.site.course.get("COLAB_HAS", ()))), _package_digest(),
-                  [_outcome_digest(b, self.outcomes[b]) for b in blocks]]
+                  [self._outcome_digest(b, self.outcomes[b]) for b in blocks]]
         key = pagecache.digest("notebook", inputs)
         record = self.pages_cache.get(language, key) if self.pages_cache else None
         if record is None:
@@ -435,6 +466,12 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: "{{ snippet_outputs_reused }}"}),
                                           env.loader])
+        if self._templates is None:  # checked against each template's source: an edited one compiles again
+            folder = self.site.cache_dir.parent / "templates"
+            folder.mkdir(parents=True, exist_ok=True)
+            self._templates = jinja2.FileSystemBytecodeCache(str(folder))
+        if env.bytecode_cache is None:
+            env.bytecode_cache = self._templates
         # The HTML depends on site_url only where it is written out (canonical links): records keep a
         # placeholder there, so mkdocs serve (its own site_url) reuses what mkdocs build made, and back.
         url = config.site_url or ""
@@ -478,8 +515,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             context["snippet_outputs_reused"] = (record["html"].replace(SITE_URL, self._site_url) if self._site_url
                                                  else record["html"])
             if search is not None:  # its entries come from the record: the plugin does not parse the page
-                self._search_state = (page.url, page.meta.get("search"))
+                self._search_state = (page.url, page.meta.get("search"), page.content)
                 page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+                page.content = ""  # nor strip its attributes (a regex over megabytes): the template is not run
         elif search is not None:
             self._search_state = (page.url, len(search.search_index.entries))
         return context
@@ -495,6 +533,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 page.meta.pop("search", None)
             else:
                 page.meta["search"] = self._search_state[1]
+            page.content = self._search_state[2]
             search.search_index.entries.extend(record["search"])
         else:
             self._search_state = (page.url, search.search_index.entries[self._search_state[1]:])
@@ -527,22 +566,43 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             number = int(match[1])
             if number >= len(blocks):  # cannot happen with a random token; never crash on it
                 return match[0]
-            outcome = self.outcomes[blocks[number]]
+            block, outcome = blocks[number], self.outcomes[blocks[number]]
             if outcome.status == PENDING:
-                return pending_html(blocks[number], language)
-            return outcome_html(blocks[number], outcome, figure_url, language)
+                return pending_html(block, language)
+            return self._made("output", lambda: outcome_html(block, outcome, figure_url, language),
+                              language, page.url, self._outcome_digest(block, outcome))
 
         return self._stamped(token.sub(output, html), page, config, blocks)
 
     def _stamped(self, html: str, page, config, blocks) -> str:
         # The page's "verified with" stamp goes right under its title, with the notebook buttons.
         shown = [(b, self.outcomes[b]) for b in blocks if self.outcomes[b].status != PENDING]
-        stamp = page_stamp_html(shown, self.language[0]) if shown else ""
+        stamp = self._made("stamp", lambda: page_stamp_html(shown, self.language[0]), self.language[0],
+                           [self._outcome_digest(b, o) for b, o in shown]) if shown else ""
         if page.file.src_uri in self.notebooks:
             stamp += self._notebook_links(page, config)
         if stamp:
             html = html.replace("</h1>", "</h1>\n" + stamp, 1) if "</h1>" in html else stamp + html
         return html
+
+    def _outcome_digest(self, block, outcome) -> list:
+        """What a block's outcome puts on a page or in a notebook (computed once per Outcome object)."""
+        known = self._digests.get(id(outcome))
+        if known is None or known[0] is not outcome:
+            known = self._digests[id(outcome)] = (outcome, _result_digest(outcome))
+        return [block.include, block.code, block.skip_reason, *known[1]]
+
+    def _made(self, kind: str, make, *inputs) -> str:
+        """HTML the runner makes for a page (an output box, a stamp), reused while its inputs and this
+        package's code are unchanged: what it shows depends on them alone."""
+        if self.pages_cache is None:
+            return make()
+        key = pagecache.digest(kind, _package_digest(), *inputs)
+        record = self.pages_cache.get(self.language[0], key)
+        if record is None:
+            record = {"html": make()}
+            self.pages_cache.put(self.language[0], key, record)
+        return record["html"]
 
     def _site_name(self, config) -> str:
         """The site's name in the language being built (mkdocs-static-i18n's per-language site_name)."""
@@ -550,6 +610,19 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         if i18n is not None and i18n.current_language_config is not None:
             return i18n.current_language_config.site_name or config.site_name
         return config.site_name
+
+    def _published_url(self, config) -> str:
+        """site_url as mkdocs.yml sets it: mkdocs serve replaces it with its own address, which a
+        downloaded notebook must not name (and its notebooks stay those of mkdocs build)."""
+        if self.command != "serve" or not config.config_file_path:
+            return config.site_url or ""
+        if self._published is None or self._published[0] is not config:
+            from mkdocs.utils.yaml import yaml_load
+
+            with open(config.config_file_path, "rb") as handle:
+                url = (yaml_load(handle) or {}).get("site_url") or ""
+            self._published = (config, url if url.endswith("/") or not url else url + "/")
+        return self._published[1]
 
     def _notebook_uri(self, file) -> str:
         """notebooks/stage-1/tensors.ipynb; zh/notebooks/stage-1/tensors.ipynb for the page's Chinese version."""
@@ -614,13 +687,13 @@ def pending_html(block, language: str) -> str:
         html.escape(words["pending_body"]))
 
 
-def _outcome_digest(block, outcome) -> list:
+def _result_digest(outcome) -> list:
     """What a block's outcome puts in a notebook: its status, its result and its figures' files."""
     result = outcome.result
     figures = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) if f.exists() else str(f)
                for f in (result.figures if result else [])]
-    return [block.include, block.code, block.skip_reason, outcome.status, outcome.reason,
-            result.to_json() if result else None, figures]
+    return [outcome.status, outcome.reason,
+            json.dumps(vars(result), default=str, sort_keys=True) if result else None, figures]
 
 
 @functools.cache

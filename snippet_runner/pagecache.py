@@ -40,8 +40,18 @@ SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
 
 
 def digest(*parts) -> str:
-    """SHA-256 of a stable rendering of ``parts`` (dicts sorted, functions by their name)."""
-    return hashlib.sha256(json.dumps(parts, default=_stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """SHA-256 of a stable rendering of ``parts`` (dicts sorted, functions by their name; strings and
+    bytes as they are, a page's HTML is megabytes)."""
+    sha = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, str):
+            data = b"s" + part.encode("utf-8", errors="surrogatepass")
+        elif isinstance(part, bytes):
+            data = b"b" + part
+        else:
+            data = b"j" + json.dumps(part, default=_stable, sort_keys=True, ensure_ascii=False).encode()
+        sha.update(len(data).to_bytes(8, "big") + data)
+    return sha.hexdigest()
 
 
 def _stable(value) -> object:
@@ -129,9 +139,16 @@ def nav_tokens(items) -> list:
 
 
 def theme_digest(folders) -> str:
-    """The theme's files (name, size, time of change): an edited template makes every page again."""
+    """The theme's files (name, size, time of change): an edited template makes every page again. A
+    theme installed as a package (Material) counts by its version (:func:`versions`)."""
+    import sysconfig
+
+    installed = [Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")]
     found = []
     for folder in folders:
+        if any(Path(folder).resolve().is_relative_to(p) for p in installed):
+            found.append((str(folder), -1, -1))
+            continue
         for path, _, names in os.walk(folder):
             for name in names:
                 stat = os.stat(os.path.join(path, name))

@@ -22,6 +22,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _interruptible() -> None:
+    """Ctrl-C (SIGINT) stops the server, even when this process was started with it ignored (a
+    background job of a shell): the stop below relies on it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def mount_path(config_file: Path) -> str:
+    """Where mkdocs serve puts the site: the path of its site_url ("/" when it has none)."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as handle:
+        url = (yaml_load(handle) or {}).get("site_url") or "/"
+    return "/" + urlsplit(url).path.strip("/") + "/" if urlsplit(url).path.strip("/") else "/"
+
+
 class Served:
     """``mkdocs serve`` of the site in ``root`` (its own process), stopped with Ctrl-C on exit."""
 
@@ -30,6 +47,7 @@ class Served:
         self.env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
         self.args = args
         self.port = free_port()
+        self.mount = mount_path(self.root / "mkdocs.yml")
         self.started = 0.0
         self.process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()
@@ -38,7 +56,8 @@ class Served:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}", *self.args],
-            cwd=self.root, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=self.root, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_interruptible)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -60,7 +79,7 @@ class Served:
     def get(self, path: str = "") -> str | None:
         """The page at ``path`` (relative to the site), or None while the server does not answer."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=120) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{self.mount}{path}", timeout=120) as response:
                 return response.read().decode("utf-8", errors="replace")
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return None
