@@ -286,3 +286,49 @@ def test_a_second_two_language_build_runs_nothing(tmp_path):
     assert "snippets (en): 0 executed" in again.stderr and "snippets (zh): 0 executed" in again.stderr
     assert run_ids((site / "site" / "index.html").read_text()) == first
     assert run_ids((site / "site" / "zh" / "index.html").read_text()) == first
+
+
+def test_a_build_waits_for_every_snippet(built):
+    """Pending outputs are mkdocs serve's alone: a build shows every output."""
+    _, html, _ = built
+    assert "snippet-pending" not in html and "Output pending" not in html
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.endswith(".gz")}
+
+
+def test_unchanged_pages_are_reused_and_the_site_is_the_same(tmp_path):
+    """A second build takes unchanged pages from the page cache (rendered Markdown, templated HTML,
+    search entries, notebooks): every file it writes is the file a build without that cache writes."""
+    site = two_language_site(tmp_path / "site")
+    assert build(site, "--strict").returncode == 0
+    first = site_files(site / "site")
+    assert any((site / "pages" / "en").glob("*.json")), "the page cache is empty after a build"
+    again = build(site, "--strict")
+    assert again.returncode == 0, again.stderr
+    assert site_files(site / "site") == first
+    (site / "mkdocs.yml").write_text((site / "mkdocs.yml").read_text().replace(
+        "  - snippet-outputs:\n", "  - snippet-outputs:\n      page_cache: false\n"))
+    assert build(site, "--strict").returncode == 0
+    assert site_files(site / "site") == first
+
+
+def test_a_reused_page_still_fails_strict_on_a_broken_link(tmp_path):
+    """The warnings a page's rendering logged are logged again when its rendering is reused."""
+    site = make_site(tmp_path, "# Lesson\n\nSee [the missing page](missing.md).\n", {})
+    for _ in range(2):
+        result = build(site, "--strict")
+        assert result.returncode != 0 and "missing.md" in result.stderr, result.stderr
+
+
+def test_an_edited_page_is_made_again(tmp_path):
+    site = two_language_site(tmp_path / "site")
+    assert build(site).returncode == 0
+    page = site / "docs" / "index.md"
+    page.write_text(page.read_text().replace("An untitled note.", "An edited note."))
+    assert build(site).returncode == 0
+    assert "An edited note." in (site / "site" / "index.html").read_text()
+    assert "An edited note." in (site / "site" / "search" / "search_index.json").read_text()
+    assert "An untitled note." not in (site / "site" / "index.html").read_text()
