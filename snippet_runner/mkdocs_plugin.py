@@ -391,11 +391,14 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self.previews[file.src_uri] = preview.url
 
     @event_priority(60)  # before mkdocs-static-i18n's (50), which rewrites untitled admonitions in the text
-    def _place_outputs(self, markdown, page, config, files):
-        """Put a placeholder under each code block; on_page_content swaps in the rendered output."""
+    def on_page_markdown(self, markdown, page, config, files):
+        """Put a placeholder under each code block; on_page_content swaps in the rendered output. The
+        page's rendering goes through the page cache (pagecache)."""
         if page.url in self.previews.values():  # a notebook preview: the lesson is what search finds
             page.meta["search"] = {"exclude": True}
             return markdown
+        if self.pages_cache is not None and page.file.src_uri.endswith(".md"):
+            page.render = types.MethodType(self._render_once, page)
         collected, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))
         if markdown != collected:  # another plugin changed the page since on_files: its lines moved
             log.error(f"{page.file.src_uri}: the page changed between on_files and on_page_markdown; "
@@ -407,45 +410,39 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             lines[at:at] = ["", f"{block.indent}{self._token}{number:04d}X", ""]
         return "\n".join(lines)
 
-    @event_priority(-1000)  # the page's Markdown as MkDocs renders it: after every plugin's changes
-    def _reuse_rendering(self, markdown, page, config, files):
-        """A page rendered before from the same Markdown and inputs is not rendered again (pagecache)."""
-        if self.pages_cache is None or not page.file.src_uri.endswith(".md") or CANONICAL_TOKEN in markdown:
-            return markdown
+    def _render_once(self, page, config, files) -> None:
+        """Page.render, unless a page was rendered before from the same Markdown (as MkDocs renders it,
+        after every plugin's on_page_markdown) and the same inputs: then what it set, from the record."""
+        markdown = page.markdown
         included = pagecache.included_bytes(markdown, self.site.expander.base_paths)
-        if included is None:
-            return markdown
+        if included is None or CANONICAL_TOKEN in markdown:
+            return Page.render(page, config, files)
         if self._render_context is None:
             self._render_context = pagecache.digest(
                 self._files_digest(files), config["markdown_extensions"], config["mdx_configs"],
                 config["use_directory_urls"], config["validation"], pagecache.versions())
         key = pagecache.digest("render", self._render_context, page.file.src_uri, page.url,
                                markdown.replace(self._token, CANONICAL_TOKEN), included)
-        cache, group, token = self.pages_cache, self.language[0], self._token
-        record = cache.get(group, key)
+        group, token = self.language[0], self._token
+        record = self.pages_cache.get(group, key)
         if record is not None:
-            def render(page, config, files):  # what Page.render sets, from the record
-                page.content = record["html"].replace(CANONICAL_TOKEN, token)
-                page.toc = get_toc(record["toc"])
-                page._title_from_render = record["title"]
-                page.present_anchor_ids = set(record["anchors"])
-                if record["links"] is not None:
-                    page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in record["links"].items()}
-                pagecache.replay(record["log"])
-        else:
-            def render(page, config, files):
-                with pagecache.Capture() as capture:
-                    Page.render(page, config, files)
-                links = page.links_to_anchors
-                cache.put(group, key, {
-                    "html": page.content.replace(token, CANONICAL_TOKEN), "toc": pagecache.toc_tokens(page.toc),
-                    "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids or ()),
-                    "links": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
-                    "log": capture.records})
-        page.render = types.MethodType(render, page)
-        return markdown
-
-    on_page_markdown = CombinedEvent(_place_outputs, _reuse_rendering)
+            page.content = record["html"].replace(CANONICAL_TOKEN, token)
+            page.toc = get_toc(record["toc"])
+            page._title_from_render = record["title"]
+            page.present_anchor_ids = set(record["anchors"])
+            if record["links"] is not None:
+                page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in record["links"].items()}
+            pagecache.replay(record["log"])
+            return None
+        with pagecache.Capture() as capture:
+            Page.render(page, config, files)
+        links = page.links_to_anchors
+        self.pages_cache.put(group, key, {
+            "html": page.content.replace(token, CANONICAL_TOKEN), "toc": pagecache.toc_tokens(page.toc),
+            "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids or ()),
+            "links": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+            "log": capture.records})
+        return None
 
     def _files_digest(self, files) -> str:
         """The site's files and their URLs (where links lead), less this plugin's own (no page links them)."""

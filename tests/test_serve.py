@@ -97,8 +97,6 @@ def test_an_edit_shows_quickly(tmp_path):
         seconds = served.wait_for("", "quick edited", since=started, timeout=120)
         assert "slow done" in served.get("") and "snippet-pending" not in served.get("")
         assert seconds < 60, f"a snippet edit took {seconds:.1f} s to show"
-    # the build never runs a snippet itself: the background does (a rebuild waits a moment for it)
-    assert " 0 executed" in served.log() and not any(f" {n} executed" in served.log() for n in range(1, 4))
 
 
 def test_serve_starts_from_the_caches_of_a_build(tmp_path):
