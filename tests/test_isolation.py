@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from snippet_runner import Mark, Session
+from snippet_runner import Mark, Session, runner
 from snippet_runner.render import outcome_html
 from snippet_runner.worker import WorkerClient, WorkerError
 from tests.test_build import add_test_harness, make_site
@@ -259,8 +259,10 @@ def test_peak_memory_is_the_snippets_own_and_shown(tree, session):
     """A baseline first: a trivial torch snippet's peak is its own pages, not the worker's shared torch
     (summing resident sizes showed half a gigabyte); then 300 MB more shows as about 300 MB more."""
     trivial = write(tree, "trivial.py", "# barely anything\nimport time, torch\nx = torch.ones(2)\ntime.sleep(0.5)\n")
+    # It holds the 300 MB for longer than the runner's memory poll (MEMORY_POLL_S): a read triggered
+    # while bytearray() is still zeroing them sees only part, and the next read comes a poll later.
     holds = write(tree, "holds.py", "# holds 300 MB for a moment\nimport time, torch\nx = torch.ones(2)\n"
-                                    "y = bytearray(300 << 20)\ntime.sleep(0.5)\n")
+                                    "y = bytearray(300 << 20)\ntime.sleep(2.5 * %r)\n" % runner.MEMORY_POLL_S)
     baseline = session.run([b := block(trivial)])[b]
     outcome = session.run([b := block(holds)])[b]
     assert baseline.status == outcome.status == "ok"
