@@ -61,7 +61,10 @@ def interrupt_after_start(command: list[str], cwd: Path, *, when=None) -> tuple[
     (cwd / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, "SNIPPETS_CACHE_DIR": str(cwd / "cache"), "SNIPPETS_DEVICE": "cpu",
            "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(cwd / "tmp")}
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A shell starts background jobs with SIGINT ignored, and a child inherits that: Python then never
+    # raises KeyboardInterrupt. The command gets SIGINT's default back, as a terminal's foreground has.
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 240
 
     def snippet_started() -> bool:
