@@ -88,7 +88,7 @@ def cmd_drift(args) -> int:
     recorded = Cache(Path(args.against) if args.against else site.cache_dir)
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Session(Path(scratch), device=args.device, read_cache=False, progress=True,
-                        display_root=site.root / "snippets")
+                        display_root=site.root / "snippets", policy=site.policy)  # the build's checks and stamp
         unique = {}
         for block in site.blocks():  # what runs here: the session's one rule (GPU blocks on a GPU too)
             if block.snippet is not None and not fresh.not_run_reason(block):
