@@ -185,7 +185,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         settings = self._settings()
         if settings["device"] not in ("auto", "cpu", "cuda"):
             raise PluginError(f"snippet-outputs: SNIPPETS_DEVICE must be auto, cpu or cuda, not {settings['device']!r}")
-        key = (str(site.cache_dir), sorted(settings.items()), sorted(map(str, site.course.get("PRELOAD", ()))))
+        key = (str(site.cache_dir), sorted(settings.items()), sorted(map(str, site.course.get("PRELOAD", ()))),
+               site.policy.digest)  # an edit to the course's checks or stamp makes a new session
         self.site = site
         if self.command == "serve" and self.session is not None and key == self._session_key:
             return config  # a serve rebuild: the same session, its worker and its background runs
