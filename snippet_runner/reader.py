@@ -3,7 +3,7 @@
     python -m snippet_runner.reader                    # every snippet a page executes
     python -m snippet_runner.reader stage3 gan.md      # only those whose file or page contains a filter
     python -m snippet_runner.reader --list             # what would run, with time limits
-    python -m snippet_runner.reader --jobs 1           # one at a time (default: two)
+    python -m snippet_runner.reader --jobs 2           # two at a time (default: one; see DEFAULT_JOBS)
     python -m snippet_runner.reader --shard 2/3        # one of three machines' share
     python -m snippet_runner.reader --fresh            # ignore the recorded passes, run everything
 
@@ -68,7 +68,11 @@ from .site import Site
 
 GUARD_DIR = Path(__file__).resolve().parent / "_subprocess_guard"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
-DEFAULT_JOBS = 2
+# One at a time: each snippet uses every core (default threads), so two at a time oversubscribe them.
+# On the 2-core machine (2026-12-03) two at a time made heavy snippets 5-9x slower than alone
+# (rnn_lstm 18.6 s -> 137.5 s, problem_overfitting 9.9 s -> 86.2 s, cnn_hw_augmentation 13.1 s ->
+# 112.0 s), far worse than running them in turn. --jobs 2 remains for machines with more cores.
+DEFAULT_JOBS = 1
 
 # Variables that pin the number of threads; a reader has none of them set.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",

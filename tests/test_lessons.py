@@ -453,7 +453,7 @@ def test_reader_lists_what_it_would_run(tiny_site):
 
 
 def test_reader_runs_each_snippet_alone_offline_and_names_the_failures(tiny_site):
-    run = _reader(tiny_site)  # two at a time (the default); a failure is confirmed alone
+    run = _reader(tiny_site, "--jobs", "2")  # two at a time; a failure is confirmed alone
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
     assert "2 at a time" in out and "[1/3] good.py: ok" in out
