@@ -41,6 +41,24 @@ def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
     return tmp_path
 
 
+
+def two_languages(site: Path, zh_extra: str = "") -> None:
+    """Make a site from make_site a two-language Material site (mkdocs-static-i18n, search, notebooks),
+    as the real one is; ``zh_extra`` adds settings to the Chinese language's entry."""
+    config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
+    (site / "mkdocs.yml").write_text(config.replace("plugins:\n", textwrap.dedent("""\
+        plugins:
+          - search
+          - i18n:
+              docs_structure: suffix
+              fallback_to_default: false
+              languages:
+                - {locale: en, name: English, default: true}
+                - {locale: zh, name: 中文, site_name: 测试%s}
+          - mkdocs-jupyter:
+              include: ['*.ipynb']
+    """) % zh_extra))
+
 def add_test_harness(site: Path) -> Path:
     """This project's test of the pages over a temporary site: test_pages.py alone (snippet_runner's
     pytest plugin, an entry point, does the rest: no conftest.py to copy)."""
@@ -217,19 +235,7 @@ def two_language_site(tmp_path: Path) -> Path:
     tmp_path.mkdir()
     site = make_site(tmp_path, english, snippets)
     (site / "docs" / "index.zh.md").write_text(textwrap.dedent(chinese))
-    config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
-    (site / "mkdocs.yml").write_text(config.replace("plugins:\n", textwrap.dedent("""\
-        plugins:
-          - search
-          - i18n:
-              docs_structure: suffix
-              fallback_to_default: false
-              languages:
-                - {locale: en, name: English, default: true}
-                - {locale: zh, name: 中文, site_name: 测试, admonition_translations: {note: 注意}}
-          - mkdocs-jupyter:
-              include: ['*.ipynb']
-    """)))
+    two_languages(site, zh_extra=", admonition_translations: {note: 注意}")
     return site
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from snippet_runner.serving import Served
-from tests.test_build import make_site
+from tests.test_build import make_site, two_languages
 
 pytestmark = pytest.mark.slow  # every test here starts a server that runs snippets
 
@@ -41,19 +41,7 @@ def served_site(tmp_path: Path) -> Path:
     site = make_site(tmp_path, PAGE, SNIPPETS)
     (site / "docs" / "index.zh.md").write_text(textwrap.dedent(PAGE).replace("# Lesson", "# 课程")
                                                .replace("Some prose.", "一些文字。"))
-    config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
-    (site / "mkdocs.yml").write_text(config.replace("plugins:\n", textwrap.dedent("""\
-        plugins:
-          - search
-          - i18n:
-              docs_structure: suffix
-              fallback_to_default: false
-              languages:
-                - {locale: en, name: English, default: true}
-                - {locale: zh, name: 中文, site_name: 测试}
-          - mkdocs-jupyter:
-              include: ['*.ipynb']
-    """)))
+    two_languages(site)
     return site
 
 
