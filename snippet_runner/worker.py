@@ -246,17 +246,32 @@ class WorkerClient:
                         waiter["pid"] = message["pid"]
                         waiter["event"].set()
                 else:
-                    waiter = self._exits.setdefault(message["pid"], {"event": threading.Event()})
+                    waiter = self._exit_waiter(message["pid"], process)
                     waiter["code"] = message["exit"]
                     waiter["event"].set()
-        # The worker died: nobody will report on the children it had.
+        # The worker died: nobody will report on the children it had. Only its own: a worker
+        # started after it (close(), then a new run) has requests of its own, and this end can
+        # come late, since the lock it needs is held while the next worker imports torch.
         with self._lock:
-            for waiter in [*self._pids.values(), *self._exits.values()]:
-                waiter.setdefault("code", None)
-                waiter["event"].set()
-            self._pids.clear()
+            for request_id, waiter in list(self._pids.items()):
+                if waiter["process"] is process:
+                    del self._pids[request_id]
+                    waiter["event"].set()
+            for waiter in self._exits.values():
+                if waiter.get("process") is process:
+                    waiter.setdefault("code", None)
+                    waiter["event"].set()
             if self._process is process:
                 self._process = None
+
+    def _exit_waiter(self, pid: int, process: subprocess.Popen | None) -> dict:
+        """The waiter for the exit of ``process``'s child ``pid`` (call with the lock held). A new
+        worker numbers its children afresh in its own PID namespace: an entry a dead worker left
+        under the same number is not this child's."""
+        waiter = self._exits.get(pid)
+        if waiter is None or waiter.get("process") is not process:
+            waiter = self._exits[pid] = {"event": threading.Event(), "process": process}
+        return waiter
 
     def spawn(self, call: str, *args, timeout: float = ANSWER_TIMEOUT) -> int:
         """Fork a child running ``snippet_runner.<call>(*args)``; returns its pid."""
@@ -267,7 +282,7 @@ class WorkerClient:
                 self._start()
             self._next_id += 1
             request_id = self._next_id
-            waiter = {"event": threading.Event()}
+            waiter = {"event": threading.Event(), "process": self._process}
             self._pids[request_id] = waiter
             try:
                 self._process.stdin.write(json.dumps({"id": request_id, "call": call, "args": args}).encode() + b"\n")
@@ -282,7 +297,7 @@ class WorkerClient:
         if waiter.get("pid") is None:
             raise WorkerError("the snippet worker died")
         with self._lock:
-            self._exits.setdefault(waiter["pid"], {"event": threading.Event()})
+            self._exit_waiter(waiter["pid"], waiter["process"])
         return waiter["pid"]
 
     def wait(self, pid: int, timeout: float | None) -> tuple[bool, int | None]:

@@ -6,6 +6,7 @@ with a deliberately bad snippet, and checks that nothing is left behind.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -206,6 +208,27 @@ def test_a_request_the_worker_does_not_answer_is_an_error_not_a_hang():
         os.kill(worker, signal.SIGCONT)
         client.close()
     assert client._process is None
+
+
+
+def test_a_dead_workers_end_touches_only_its_own_requests():
+    """close() and a new run: the old worker's listener sees its end late (the lock it needs is
+    held while the new worker imports torch). It must not answer the new worker's requests with
+    "died", nor leave an entry a new child with the same namespace pid would read as its exit."""
+    client = WorkerClient()
+    old, new = SimpleNamespace(stdout=io.BytesIO(b"")), SimpleNamespace(stdout=io.BytesIO(b""))
+    old_request = {"event": threading.Event(), "process": old}
+    new_request = {"event": threading.Event(), "process": new}
+    client._pids = {1: old_request, 2: new_request}
+    old_child = client._exit_waiter(5, old)
+    new_child = client._exit_waiter(6, new)
+    client._listen(old)  # its stdout is at its end: the old worker died
+    assert old_request["event"].is_set() and "pid" not in old_request and 1 not in client._pids
+    assert not new_request["event"].is_set() and client._pids == {2: new_request}
+    assert old_child["event"].is_set() and old_child["code"] is None
+    assert not new_child["event"].is_set() and "code" not in new_child
+    reused = client._exit_waiter(5, new)  # the new worker's child numbered 5 in its own namespace
+    assert reused is not old_child and not reused["event"].is_set()
 
 
 ESCAPES = """
