@@ -3,7 +3,7 @@
     python -m snippet_runner.reader                    # every snippet a page executes
     python -m snippet_runner.reader stage3 gan.md      # only those whose file or page contains a filter
     python -m snippet_runner.reader --list             # what would run, with time limits
-    python -m snippet_runner.reader --jobs 2           # two at a time (default: one; see DEFAULT_JOBS)
+    python -m snippet_runner.reader --jobs 2           # all two at a time (default: light ones two at a time)
     python -m snippet_runner.reader --shard 2/3        # one of three machines' share
     python -m snippet_runner.reader --fresh            # ignore the recorded passes, run everything
 
@@ -29,11 +29,15 @@ machine runs the GPU blocks). A snippet included by several pages runs once.
 Cheaper, with the same guarantee (every snippet passes alone, plain ``python file.py``, default
 threads, offline, within its time limit):
 
-- Two at a time (``--jobs``): each is still its own plain process with default threads. What
-  fails beside another snippet (over its time limit on a shared machine, a port another snippet
-  held) is run again alone, one at a time, and only a failure alone is a failure. So a pass
-  means the snippet passed as a reader runs it, and a failure is one a reader would see.
-  Run times for a budget (issue 20) are measured elsewhere, one at a time on a quiet machine.
+- Light snippets two at a time: those the runner ran in at most ``LIGHT_S`` (its recorded result;
+  a snippet without one counts as heavy) spend nearly all of a reader's run starting Python and
+  importing torch, in one thread, so two of them share the cores; heavy ones run one at a time,
+  since each uses every core. ``--jobs N`` runs all of them N at a time. Each is still its own
+  plain process with default threads. What fails beside another snippet (over its time limit on
+  a shared machine, a port another snippet held) is run again alone, and only a failure alone is a
+  failure. So a pass means the snippet passed as a reader runs it, and a failure is one a reader
+  would see. Run times for a budget (issue 20) are measured one at a time on a quiet machine
+  (``--jobs 1``).
 - Recorded passes (``<cache>/reader/``, beside the runner's results): a snippet that passed
   before with the same bytes and time limit, the same reader and network guard (their files'
   bytes), the same Python, the same installed distributions (every one, with its version), the
@@ -68,11 +72,17 @@ from .site import Site
 
 GUARD_DIR = Path(__file__).resolve().parent / "_subprocess_guard"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
-# One at a time: each snippet uses every core (default threads), so two at a time oversubscribe them.
-# On the 2-core machine (2026-12-03) two at a time made heavy snippets 5-9x slower than alone
-# (rnn_lstm 18.6 s -> 137.5 s, problem_overfitting 9.9 s -> 86.2 s, cnn_hw_augmentation 13.1 s ->
-# 112.0 s), far worse than running them in turn. --jobs 2 remains for machines with more cores.
-DEFAULT_JOBS = 1
+# Heavy snippets one at a time: each uses every core (default threads), so two heavy ones
+# oversubscribe them. On the 2-core machine (2026-12-03) two at a time made heavy snippets 5-9x
+# slower than alone (rnn_lstm 18.6 s -> 137.5 s, problem_overfitting 9.9 s -> 86.2 s,
+# cnn_hw_augmentation 13.1 s -> 112.0 s), far worse than running them in turn.
+# Light ones two at a time: a snippet whose run under the runner (one thread, torch already
+# imported) took at most LIGHT_S spends its reader's run almost all in one thread starting Python
+# and importing torch (140 of 231 snippets, 480 of the run's 1391 s, on a fresh clone on
+# 2026-12-03), so two of them share two cores without slowing each other much.
+# --jobs N runs every snippet N at a time instead.
+LIGHT_S = 0.5
+LIGHT_JOBS = 2
 
 # Variables that pin the number of threads; a reader has none of them set.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
@@ -309,6 +319,27 @@ def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: 
     return [outcomes[i] for i in range(len(snippets))]
 
 
+
+def plan(pending: list[Snippet], seconds: dict[str, float | None], jobs: int | None,
+         cores: int) -> tuple[list[tuple[list[Snippet], int]], str]:
+    """In which batches, how many at a time, the snippets run, and that said in words.
+
+    ``jobs`` None: the heavy ones one at a time, then the light ones (the runner ran them in at
+    most ``LIGHT_S``; unknown counts as heavy) ``LIGHT_JOBS`` at a time. ``jobs`` N: all N at a
+    time, longest first by the runner's times (the last one to finish is a short one)."""
+    if jobs is not None:
+        order = sorted(pending, key=lambda s: -(seconds.get(s.include) or 0.0)) if jobs > 1 else list(pending)
+        return [(order, jobs)], (f"{jobs} at a time (a failure is run again alone)" if jobs > 1 else "one at a time")
+    light_jobs = min(LIGHT_JOBS, cores)
+    light = [s for s in pending if light_jobs > 1 and seconds.get(s.include) is not None
+             and seconds[s.include] <= LIGHT_S]
+    heavy = [s for s in pending if s not in light]
+    if not light:
+        return [(heavy, 1)], "one at a time"
+    return ([(heavy, 1), (light, light_jobs)],
+            f"{len(heavy)} one at a time, then {len(light)} light ones (the runner ran each in <= {LIGHT_S:g} s) "
+            f"{light_jobs} at a time (a failure is run again alone)")
+
 # -- reporting -------------------------------------------------------------------------------------
 
 def slowest(outcomes: list[Outcome], count: int = 10) -> list[Outcome]:
@@ -350,8 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("filters", nargs="*", help="run only snippets whose file or page contains one of these")
     parser.add_argument("--list", action="store_true", help="list the snippets that would run, and stop")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="the site's mkdocs.yml")
-    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS,
-                        help=f"snippets run at the same time (default {DEFAULT_JOBS}); a failure is confirmed alone")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help=f"run every snippet N at a time (default: heavy ones alone, those the runner ran in "
+                             f"<= {LIGHT_S:g} s {LIGHT_JOBS} at a time); a failure is confirmed alone")
     parser.add_argument("--shard", default=None, metavar="I/N",
                         help="run only shard I of N (balanced by recorded run times)")
     parser.add_argument("--fresh", action="store_true", help="run every snippet, even one with a recorded pass")
@@ -399,12 +431,10 @@ def main(argv: list[str] | None = None) -> int:
     env = reader_environment()
     check_guard(env)
     recorded = {} if args.fresh else {s.include: t for s in chosen if (t := passes.get(s)) is not None}
-    # Longest first (by the runner's recorded times): two at a time, the last one to finish is a short one.
-    to_run = sorted((s for s in chosen if s.include not in recorded),
-                    key=lambda s: -(seconds.get(s.include) or 0.0) if args.jobs > 1 else 0.0)
+    pending = [s for s in chosen if s.include not in recorded]
+    batches, how = plan(pending, seconds, args.jobs, os.cpu_count() or 1)
     print(f"The reader's run: {len(chosen)} snippets, each alone in an empty folder as `python file.py`, "
-          f"default threads, offline, "
-          + (f"{args.jobs} at a time (a failure is run again alone); " if args.jobs > 1 else "one at a time; ")
+          f"default threads, offline, {how}; "
           + f"{len(recorded)} passed before with the same bytes and environment and are not run again; "
           f"{len(not_run)} are not executed here.", flush=True)
     position = {s.include: n for n, s in enumerate(chosen, 1)}
@@ -422,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{position[snippet.include]}/{len(chosen)}] {snippet.include}: ok (passed before, not run again), "
                   f"{recorded[snippet.include]:.1f} s then", flush=True)
     try:
-        ran = run_all(to_run, env, args.jobs, report)
+        ran = [outcome for batch, jobs in batches if batch for outcome in run_all(batch, env, jobs, report)]
     except KeyboardInterrupt:
         kill_running()
         print("interrupted: every snippet process was ended", file=sys.stderr)

@@ -486,6 +486,24 @@ def test_the_reader_follows_the_sessions_rule_for_what_is_not_run():
     assert [s.include for s in gpu_machine] == ["a.py", "gpu.py"]
 
 
+
+def test_the_reader_runs_heavy_snippets_alone_and_light_ones_two_at_a_time():
+    """Light: the runner ran it in at most LIGHT_S (its time is Python's start and torch's import,
+    in one thread); heavy or unknown: alone, since default threads use every core."""
+    snippets = {name: reader.Snippet(name, Path(name), ["p.md:1"], 60) for name in ("train.py", "shape.py", "new.py")}
+    seconds = {"train.py": 12.0, "shape.py": reader.LIGHT_S, "new.py": None}
+    pending = list(snippets.values())
+    batches, how = reader.plan(pending, seconds, None, cores=2)
+    assert [([s.include for s in batch], jobs) for batch, jobs in batches] == [(["train.py", "new.py"], 1),
+                                                                            (["shape.py"], 2)]
+    assert how.startswith("2 one at a time, then 1 light ones")
+    assert reader.plan(pending, seconds, None, cores=1)[0] == [(pending, 1)]  # one core: nothing to share
+    everything, how = reader.plan(pending, seconds, 2, cores=2)  # --jobs 2: all, longest first
+    assert [s.include for s in everything[0][0]] == ["train.py", "shape.py", "new.py"] and everything[0][1] == 2
+    assert how == "2 at a time (a failure is run again alone)"
+    assert reader.plan(pending, seconds, 1, cores=2) == ([(pending, 1)], "one at a time")
+
+
 SHARED_LOCK = """
     # holds a lock no other snippet may hold at the same time (like a fixed port) until the other one tried it
     import fcntl
