@@ -17,6 +17,8 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
+from snippet_runner.pagecache import PageCache, digest
+
 GLOSSARY = "glossary"
 # Words too common to link, or entries that are conventions rather than terms.
 NOT_LINKED = {"copy", "citation", "homework", "snippet", "epoch"}
@@ -29,6 +31,7 @@ _SKIP = (r"<!--.*?-->"
 ROW = re.compile(r"<tr>(\s*<td[^>]*>)(.*?)</td>", re.S)
 
 _cache: dict = {}
+_store: dict = {}  # "linked": the PageCache of linked pages, this build's (hooks reload on every build)
 
 
 def slug(term: str) -> str:
@@ -131,4 +134,30 @@ def on_page_content(content: str, page, config, files):
     if _cache.get(key) is None:
         _cache[key] = build_pattern(rows, language)
     pattern, groups = _cache[key]
-    return link_terms(content, pattern, groups, get_relative_url(glossary.url, page.url))
+    href = get_relative_url(glossary.url, page.url)
+    store = _linked_store(config)
+    record_key = digest(_SOURCE, rows, language, href, content)
+    record = store.get(language, record_key)
+    if record is not None:
+        return record["html"]
+    linked = link_terms(content, pattern, groups, href)
+    store.put(language, record_key, {"html": linked})
+    return linked
+
+
+_SOURCE = Path(__file__).read_bytes()  # how pages are linked: an edit to this hook links them again
+
+
+def _linked_store(config) -> PageCache:
+    if "linked" not in _store:
+        _store["linked"] = PageCache(Path(config.config_file_path).parent / ".cache" / "glossary")
+    return _store["linked"]
+
+
+def on_post_build(config):
+    """Forget the linked pages of the languages just built that this build did not use (an edited
+    page leaves its old record behind otherwise)."""
+    store = _store.get("linked")
+    if store is not None:
+        for language in list(store.used):
+            store.evict(language)

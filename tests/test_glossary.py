@@ -171,3 +171,44 @@ def test_every_chinese_page_links_nothing_twice_and_runs_fast():
     out = link_terms(page, pattern, groups, "../glossary/")
     assert time.perf_counter() - start < 1.0
     assert out.count('href="../glossary/#tensor"') == 1
+
+
+def test_a_linked_page_is_reused_until_its_html_changes(tmp_path, monkeypatch):
+    """The hook keeps each page's linked HTML in <site>/.cache/glossary: a rebuild that did not change
+    a page does not run the regex pass over it again, and an edited page is linked afresh."""
+    from types import SimpleNamespace
+
+    import site_hooks.glossary as hook
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "glossary.zh.md").write_text(
+        "| English term | 译法 | 说明 | 避免的译法 |\n| --- | --- | --- | --- |\n| tensor | 张量 | n | |\n", encoding="utf-8")
+
+    class Config(dict):
+        config_file_path = str(tmp_path / "mkdocs.yml")
+
+    config = Config(docs_dir=str(tmp_path / "docs"))
+    glossary = SimpleNamespace(src_uri="glossary.md", url="glossary/", is_documentation_page=lambda: True)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="lesson.md"), url="lesson/")
+    monkeypatch.setattr(hook, "_store", {})
+    monkeypatch.setattr(hook, "_cache", {})
+
+    first = hook.on_page_content("<p>A tensor.</p>", page, config, [glossary])
+    assert first == '<p>A <a class="glossary-term" href="../glossary/#tensor" title="tensor: 张量">tensor</a>.</p>'
+    hook.on_post_build(config)
+    assert len(list((tmp_path / ".cache" / "glossary" / "en").glob("*.json"))) == 1
+
+    monkeypatch.setattr(hook, "_store", {})  # the next build: MkDocs loads the hook again
+    linked = []
+    real = hook.link_terms
+    monkeypatch.setattr(hook, "link_terms", lambda *a: linked.append(a[0]) or real(*a))
+    assert hook.on_page_content("<p>A tensor.</p>", page, config, [glossary]) == first
+    assert linked == []  # reused, not linked again
+    edited = hook.on_page_content("<p>Two tensors.</p>", page, config, [glossary])
+    assert linked == ["<p>Two tensors.</p>"] and 'href="../glossary/#tensor"' in edited
+    hook.on_post_build(config)  # both records were used by this build: both are kept
+    assert len(list((tmp_path / ".cache" / "glossary" / "en").glob("*.json"))) == 2
+    monkeypatch.setattr(hook, "_store", {})
+    hook.on_page_content("<p>Two tensors.</p>", page, config, [glossary])
+    hook.on_post_build(config)  # the old version of the page is gone
+    assert len(list((tmp_path / ".cache" / "glossary" / "en").glob("*.json"))) == 1
