@@ -30,6 +30,7 @@ _SKIP = (r"<!--.*?-->"
          r"|<[^>]*>")
 ROW = re.compile(r"<tr>(\s*<td[^>]*>)(.*?)</td>", re.S)
 
+_SOURCE = Path(__file__).read_bytes()  # how pages are linked: an edit to this hook links them again
 _cache: dict = {}
 _store: dict = {}  # "linked": the PageCache of linked pages, this build's (hooks reload on every build)
 
@@ -143,9 +144,6 @@ def on_page_content(content: str, page, config, files):
     linked = link_terms(content, pattern, groups, href)
     store.put(language, record_key, {"html": linked})
     return linked
-
-
-_SOURCE = Path(__file__).read_bytes()  # how pages are linked: an edit to this hook links them again
 
 
 def _linked_store(config) -> PageCache:

@@ -319,7 +319,6 @@ def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: 
     return [outcomes[i] for i in range(len(snippets))]
 
 
-
 def plan(pending: list[Snippet], seconds: dict[str, float | None], jobs: int | None,
          cores: int) -> tuple[list[tuple[list[Snippet], int]], str]:
     """In which batches, how many at a time, the snippets run, and that said in words.
@@ -339,6 +338,7 @@ def plan(pending: list[Snippet], seconds: dict[str, float | None], jobs: int | N
     return ([(heavy, 1), (light, light_jobs)],
             f"{len(heavy)} one at a time, then {len(light)} light ones (the runner ran each in <= {LIGHT_S:g} s) "
             f"{light_jobs} at a time (a failure is run again alone)")
+
 
 # -- reporting -------------------------------------------------------------------------------------
 
