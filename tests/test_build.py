@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,19 +18,40 @@ pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site 
 
 COURSE = ROOT / "site_hooks" / "course.py"
 
+# A test site's course: the site's own (its checks and stamp, so the same policy digest) with a warm
+# worker that preloads only torch (the environment probe imports it) and matplotlib (the test
+# snippets plot). Each build, serve or pytest run of a test site starts a worker of its own: the
+# site's whole preload (torchvision, scikit-learn...) costs 6.5 s of CPU per start, this one 3 s.
+# Tests about the worker's imports pass course=COURSE.
+LIGHT_COURSE = f"""\
+# The site's course ({COURSE}), with a lighter warm worker (tests/test_build.py: LIGHT_COURSE).
+import runpy
+from pathlib import Path
 
-def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
+_site_course = Path({str(COURSE)!r})
+globals().update({{name: value for name, value in runpy.run_path(str(_site_course)).items() if name.isupper()}})
+PRELOAD = ("torch", "matplotlib", "matplotlib.pyplot")
+CHECKS = {{name: str(_site_course.parent / path) for name, path in CHECKS.items()}}
+"""
+
+
+def make_site(tmp_path: Path, page: str, snippets: dict[str, str], course: Path | None = None) -> Path:
+    """A one-page site (theme mkdocs) whose page includes ``snippets``; its course is LIGHT_COURSE
+    unless ``course`` names another course file."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "snippets").mkdir()
     (tmp_path / "docs" / "index.md").write_text(textwrap.dedent(page))
     for name, code in snippets.items():
         (tmp_path / "snippets" / name).write_text(textwrap.dedent(code).lstrip())
+    if course is None:
+        course = tmp_path / "course.py"
+        course.write_text(LIGHT_COURSE)
     (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""
         site_name: test
         theme: mkdocs
         plugins:
           - snippet-outputs:
-              course: {COURSE}
+              course: {course}
         markdown_extensions:
           - admonition
           - pymdownx.details
@@ -40,6 +62,16 @@ def make_site(tmp_path: Path, page: str, snippets: dict[str, str]) -> Path:
     """))
     return tmp_path
 
+
+def test_a_test_sites_course_is_the_sites_policy_with_a_lighter_worker(tmp_path):
+    from snippet_runner.site import course_policy, load_course
+
+    (tmp_path / "course.py").write_text(LIGHT_COURSE)
+    light, real = load_course(tmp_path / "course.py"), load_course(COURSE)
+    assert course_policy(light, tmp_path).digest == course_policy(real, COURSE.parent).digest  # same checks, stamp
+    assert {name: value for name, value in light.items() if name not in ("PRELOAD", "CHECKS")} == \
+        {name: value for name, value in real.items() if name not in ("PRELOAD", "CHECKS")}
+    assert set(light["PRELOAD"]) < set(real["PRELOAD"])
 
 
 def two_languages(site: Path, zh_extra: str = "") -> None:
@@ -69,9 +101,10 @@ def add_test_harness(site: Path) -> Path:
     return site
 
 
-def build(site: Path, *args: str) -> subprocess.CompletedProcess:
+def build(site: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``mkdocs build`` of a test site, on the CPU, its snippet cache in the site's folder; ``env`` adds variables."""
     env = {**os.environ, "SNIPPETS_CACHE_DIR": str(site / "cache"), "SNIPPETS_DEVICE": "cpu",
-           "NO_MKDOCS_2_WARNING": "1"}
+           "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=site, env=env,
                           capture_output=True, text=True, timeout=600)
 
@@ -204,24 +237,6 @@ def test_pages_get_a_stamp_and_a_notebook(built):
     assert any("image/png" in o.get("data", {}) for o in outputs)
 
 
-def test_notebook_previews_render_through_mkdocs_jupyter_out_of_search(tmp_path):
-    site = make_site(tmp_path, PAGE, SNIPPETS)
-    config = (site / "mkdocs.yml").read_text().replace("theme: mkdocs", "theme: material")
-    (site / "mkdocs.yml").write_text(config.replace("plugins:\n", "plugins:\n  - search\n  - mkdocs-jupyter:\n"
-                                                    "      include: ['*.ipynb']\n"))
-    result = build(site, "--strict")
-    assert result.returncode == 0, result.stderr
-    preview = (site / "site" / "notebooks" / "index.html").read_text()  # index.md's notebook: notebooks/
-    assert "hello &lt;world&gt; &amp; co" in preview and "jp-Notebook" in preview  # rendered by nbconvert
-    lesson = (site / "site" / "index.html").read_text()
-    assert 'href="notebooks/">Preview the notebook</a>' in lesson
-    import json
-
-    index = json.loads((site / "site" / "search" / "search_index.json").read_text())
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert "" in locations and not any(loc.startswith("notebooks/") for loc in locations), locations
-
-
 def two_language_site(tmp_path: Path) -> Path:
     """A site in English and Chinese (mkdocs-static-i18n, as the real site): one page, one snippet that
     prints a new random run id each time it runs (it cannot write outside its sandbox to count its
@@ -239,22 +254,57 @@ def two_language_site(tmp_path: Path) -> Path:
     return site
 
 
-@pytest.mark.parametrize("fresh", ["", "1"], ids=["cold", "fresh"])
-def test_two_languages_run_each_snippet_once_and_speak_the_page_language(tmp_path, fresh):
+@dataclass
+class Built:
+    """One build of a site: its log, and what it wrote (read at once: the next build overwrites it)."""
+
+    result: subprocess.CompletedProcess
+    files: dict[str, bytes]
+    page_cache_records: int  # records in the page cache's English group after the build
+
+    def text(self, path: str) -> str:
+        return self.files[path].decode()
+
+
+def build_and_read(site: Path, *args: str, env: dict[str, str] | None = None) -> Built:
+    result = build(site, *args, env=env)
+    files = site_files(site / "site") if (site / "site").is_dir() else {}
+    return Built(result, files, len(list((site / "pages" / "en").glob("*.json"))))
+
+
+@pytest.fixture(scope="module")
+def two_language_builds(tmp_path_factory) -> dict[str, Built]:
+    """One two-language site built five times in a row, as an author would: cold (nothing cached), warm,
+    warm without the page cache, fresh (SNIPPETS_FRESH=1: the cache on disk ignored), then after an
+    edit of the English page's prose. Each test below checks one of the builds (or compares two): one
+    site and two worker starts (the cold and the fresh build) instead of a site and a worker per test."""
+    site = two_language_site(tmp_path_factory.mktemp("two-languages") / "site")
+    builds = {"cold": build_and_read(site, "--strict"), "warm": build_and_read(site, "--strict")}
+    config = (site / "mkdocs.yml").read_text()
+    (site / "mkdocs.yml").write_text(config.replace("  - snippet-outputs:\n",
+                                                    "  - snippet-outputs:\n      page_cache: false\n"))
+    builds["no page cache"] = build_and_read(site, "--strict")
+    (site / "mkdocs.yml").write_text(config)
+    builds["fresh"] = build_and_read(site, "--strict", env={"SNIPPETS_FRESH": "1"})
+    page = site / "docs" / "index.md"
+    page.write_text(page.read_text().replace("An untitled note.", "An edited note."))
+    builds["edited"] = build_and_read(site)
+    return builds
+
+
+@pytest.mark.parametrize("which", ["cold", "fresh"])
+def test_two_languages_run_each_snippet_once_and_speak_the_page_language(two_language_builds, which):
     """Snippets run once per build whatever the number of languages: the second language takes every
     result from the first (also with SNIPPETS_FRESH=1, which ignores the cache on disk)."""
-    site = two_language_site(tmp_path / "site")
-    os.environ["SNIPPETS_FRESH"] = fresh
-    try:
-        result = build(site, "--strict")
-    finally:
-        del os.environ["SNIPPETS_FRESH"]
+    built = two_language_builds[which]
+    result = built.result
     assert result.returncode == 0, result.stderr
     assert "snippets (en): 2 executed" in result.stderr and "snippets (zh): 0 executed" in result.stderr
 
-    english = (site / "site" / "index.html").read_text()
-    chinese = (site / "site" / "zh" / "index.html").read_text()
+    english, chinese = built.text("index.html"), built.text("zh/index.html")
     assert run_ids(english) == run_ids(chinese) and len(run_ids(english)) == 1, "good.py ran more than once"
+    if which == "fresh":  # it ran again: a run id of its own, not the cold build's
+        assert run_ids(english) != run_ids(two_language_builds["cold"].text("index.html"))
     assert "hello &lt;world&gt; &amp; co" in english and "hello &lt;world&gt; &amp; co" in chinese
     assert "<summary>Output" in english and "<summary>输出" in chinese and "<summary>Output" not in chinese
     assert "Not executed here: needs network" in english and "未在此执行：需要网络：下载 CIFAR-10" in chinese
@@ -270,28 +320,38 @@ def test_two_languages_run_each_snippet_once_and_speak_the_page_language(tmp_pat
 
     import nbformat
 
-    zh_notebook = nbformat.read(site / "site" / "zh" / "notebooks" / "index.ipynb", as_version=4)
+    zh_notebook = nbformat.reads(built.text("zh/notebooks/index.ipynb"), as_version=4)
     prose = "".join(c.source for c in zh_notebook.cells if c.cell_type == "markdown")
     assert "标注所在行的说明" in prose and "> **注意**" in prose and "来自《测试》的课程 [课程](zh/)" in prose
     assert "这里的 torch" in zh_notebook.cells[1].source  # the setup cell speaks Chinese too
-    en_notebook = nbformat.read(site / "site" / "notebooks" / "index.ipynb", as_version=4)
+    en_notebook = nbformat.reads(built.text("notebooks/index.ipynb"), as_version=4)
     assert "标注所在行的说明" not in "".join(c.source for c in en_notebook.cells)
-    assert (site / "site" / "zh" / "notebooks" / "index.html").exists()  # the Chinese preview page
+    assert "zh/notebooks/index.html" in built.files  # the Chinese preview page
+
+
+def test_notebook_previews_render_through_mkdocs_jupyter_out_of_search(two_language_builds):
+    built = two_language_builds["cold"]
+    assert built.result.returncode == 0, built.result.stderr
+    preview = built.text("notebooks/index.html")  # index.md's notebook: notebooks/
+    assert "hello &lt;world&gt; &amp; co" in preview and "jp-Notebook" in preview  # rendered by nbconvert
+    assert 'href="notebooks/">Preview the notebook</a>' in built.text("index.html")
+    import json
+
+    index = json.loads(built.text("search/search_index.json"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {"", "zh/"} <= locations and not any("notebooks/" in loc for loc in locations), locations
 
 
 def run_ids(html: str) -> set[str]:
     return set(re.findall(r"run ([0-9a-f]{32})", html))
 
 
-def test_a_second_two_language_build_runs_nothing(tmp_path):
-    site = two_language_site(tmp_path / "site")
-    assert build(site, "--strict").returncode == 0
-    first = run_ids((site / "site" / "index.html").read_text())
-    again = build(site, "--strict")
-    assert again.returncode == 0, again.stderr
-    assert "snippets (en): 0 executed" in again.stderr and "snippets (zh): 0 executed" in again.stderr
-    assert run_ids((site / "site" / "index.html").read_text()) == first
-    assert run_ids((site / "site" / "zh" / "index.html").read_text()) == first
+def test_a_second_two_language_build_runs_nothing(two_language_builds):
+    first, again = two_language_builds["cold"], two_language_builds["warm"]
+    assert again.result.returncode == 0, again.result.stderr
+    assert "snippets (en): 0 executed" in again.result.stderr and "snippets (zh): 0 executed" in again.result.stderr
+    assert run_ids(again.text("index.html")) == run_ids(first.text("index.html"))
+    assert run_ids(again.text("zh/index.html")) == run_ids(first.text("index.html"))
 
 
 def test_a_build_waits_for_every_snippet(built):
@@ -305,20 +365,16 @@ def site_files(folder: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.endswith(".gz")}
 
 
-def test_unchanged_pages_are_reused_and_the_site_is_the_same(tmp_path):
+def test_unchanged_pages_are_reused_and_the_site_is_the_same(two_language_builds):
     """A second build takes unchanged pages from the page cache (rendered Markdown, templated HTML,
     search entries, notebooks): every file it writes is the file a build without that cache writes."""
-    site = two_language_site(tmp_path / "site")
-    assert build(site, "--strict").returncode == 0
-    first = site_files(site / "site")
-    assert any((site / "pages" / "en").glob("*.json")), "the page cache is empty after a build"
-    again = build(site, "--strict")
-    assert again.returncode == 0, again.stderr
-    assert site_files(site / "site") == first
-    (site / "mkdocs.yml").write_text((site / "mkdocs.yml").read_text().replace(
-        "  - snippet-outputs:\n", "  - snippet-outputs:\n      page_cache: false\n"))
-    assert build(site, "--strict").returncode == 0
-    assert site_files(site / "site") == first
+    first = two_language_builds["cold"]
+    assert first.page_cache_records > 0, "the page cache is empty after a build"
+    for other in ("warm", "no page cache"):
+        again = two_language_builds[other]
+        assert again.result.returncode == 0, again.result.stderr
+        assert again.files.keys() == first.files.keys(), other
+        assert [path for path in first.files if again.files[path] != first.files[path]] == [], other
 
 
 def test_a_reused_page_still_fails_strict_on_a_broken_link(tmp_path):
@@ -329,12 +385,9 @@ def test_a_reused_page_still_fails_strict_on_a_broken_link(tmp_path):
         assert result.returncode != 0 and "missing.md" in result.stderr, result.stderr
 
 
-def test_an_edited_page_is_made_again(tmp_path):
-    site = two_language_site(tmp_path / "site")
-    assert build(site).returncode == 0
-    page = site / "docs" / "index.md"
-    page.write_text(page.read_text().replace("An untitled note.", "An edited note."))
-    assert build(site).returncode == 0
-    assert "An edited note." in (site / "site" / "index.html").read_text()
-    assert "An edited note." in (site / "site" / "search" / "search_index.json").read_text()
-    assert "An untitled note." not in (site / "site" / "index.html").read_text()
+def test_an_edited_page_is_made_again(two_language_builds):
+    edited = two_language_builds["edited"]
+    assert edited.result.returncode == 0, edited.result.stderr
+    assert "An edited note." in edited.text("index.html")
+    assert "An edited note." in edited.text("search/search_index.json")
+    assert "An untitled note." not in edited.text("index.html")

@@ -113,9 +113,11 @@ def test_ctrl_c_while_the_worker_still_imports_torch_ends_everything_within_a_se
     """Issue 23: the worker used to run on (re-parented to PID 1) until its import of torch ended. On a
     first build the worker starts for the environment probe; later (the probe's answer remembered
     beside the cache) it starts in the background at the first cache miss."""
-    from tests.test_build import build
+    from tests.test_build import COURSE, build
 
-    site = make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "fast.py"\n```\n', {"fast.py": "# quick\nprint('done')\n"})
+    # the site's own course: its worker imports torch, torchvision and the rest (the window for Ctrl-C)
+    site = make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "fast.py"\n```\n', {"fast.py": "# quick\nprint('done')\n"},
+                     course=COURSE)
     if when == "environment remembered":
         os.environ["SNIPPETS_CACHE_DIR"] = str(tmp_path / "cache")
         try:
