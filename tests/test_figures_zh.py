@@ -12,6 +12,7 @@ from snippet_runner import Block, Session, figures
 from snippet_runner.cache import Cache
 from snippet_runner.render import outcome_html
 from tests.project import docs_dir, expander
+from tests.test_runner import worker_of_its_own
 
 
 def tables(**entries) -> figures.Tables:
@@ -122,21 +123,15 @@ def table_dir(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     """One real run of TINY through the runner, with the test tables, shared by the tests below (each one that
-    changes the cache or the tables works on its own copy): one run and two worker restarts, not three and six."""
-    from snippet_runner import runner
-
+    changes the cache or the tables works on its own copy): one run on one worker of its own."""
     folder = tmp_path_factory.mktemp("tiny-figure")
     tables = _write_tables(folder / "figure_text")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SNIPPETS_FIGURE_TEXT", str(tables))  # the runner's children read it too...
-        # ...but they fork from the process's one warm worker, which keeps the environment it started
-        # with: restart it so the children see these tables, and again afterwards so that later tests'
-        # snippets do not.
-        runner._worker.close()
-        try:
+        # ...but they fork from a warm worker, which keeps the environment it started with: a worker
+        # started now, with these tables, for this run alone (the tests' shared one never sees them).
+        with worker_of_its_own(("torch", "matplotlib", "matplotlib.pyplot")):
             session, block, outcome = _run(folder, TINY)
-        finally:
-            runner._worker.close()
     return folder / "cache", session, block, outcome
 
 

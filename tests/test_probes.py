@@ -20,7 +20,7 @@ import pytest
 
 from snippet_runner import Mark, Session, outcome_html, runner, sandbox
 from tests.project import ROOT
-from tests.test_runner import alive_with, block, write
+from tests.test_runner import alive_with, block, worker_of_its_own, write
 
 pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site (pytest -m 'not slow' leaves them out)
 
@@ -111,16 +111,17 @@ KILLER = """
 def test_worker_kill_fails_that_snippet_alone_and_nothing_it_started_survives(tree):
     killer = write(tree, "killer.py", KILLER)
     innocent = write(tree, "innocent.py", "# takes a moment\nimport time\ntime.sleep(2)\nprint('innocent done')\n")
-    session = Session(tree / "cache-h2", device="cpu", jobs=2, display_root=tree / "snippets")
     blocks = [block(killer), block(innocent, line=5)]
-    try:
-        outcomes = session.run(blocks)
-    finally:
-        session.close()
-    assert outcomes[blocks[0]].status == "failed"
-    assert "killed the runner's worker" in outcomes[blocks[0]].result.failure.message
-    assert outcomes[blocks[1]].status == "ok" and outcomes[blocks[1]].result.output == "innocent done\n"
-    assert alive_with("300.75") == [], "a process of the killer outlived the worker"
+    with worker_of_its_own():  # the worker it kills (and its restarts) are this test's own
+        session = Session(tree / "cache-h2", device="cpu", jobs=2, display_root=tree / "snippets")
+        try:
+            outcomes = session.run(blocks)
+        finally:
+            session.close()
+        assert outcomes[blocks[0]].status == "failed"
+        assert "killed the runner's worker" in outcomes[blocks[0]].result.failure.message
+        assert outcomes[blocks[1]].status == "ok" and outcomes[blocks[1]].result.output == "innocent done\n"
+        assert alive_with("300.75") == [], "a process of the killer outlived the worker"
 
 
 # -- H3: imports only in a subprocess, and os._exit ------------------------------------------------
@@ -254,18 +255,17 @@ def test_a_proxy_on_the_hosts_loopback_is_out_of_reach(tree, session):
 def test_environment_token_and_runner_settings_do_not_reach_a_snippet(tree, monkeypatch):
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_probe_secret")
     monkeypatch.setenv("SNIPPETS_FRESH", "1")
-    runner._worker.close()  # the worker keeps the environment it started with: start one with these
-    session = Session(tree / "cache-env", device="cpu", display_root=tree / "snippets")
-    try:
-        _, outcome = run(session, tree, "env.py", """
-            # looks for secrets
-            import os
-            print(sorted(name for name in os.environ if "TOKEN" in name or name.startswith("SNIPPETS_")))
-            print("ghp_probe_secret" in open("/proc/1/environ", "rb").read().decode(errors="replace"))
-        """)
-    finally:
-        session.close()
-        runner._worker.close()
+    with worker_of_its_own():  # a worker keeps the environment it started with: one started with these
+        session = Session(tree / "cache-env", device="cpu", display_root=tree / "snippets")
+        try:
+            _, outcome = run(session, tree, "env.py", """
+                # looks for secrets
+                import os
+                print(sorted(name for name in os.environ if "TOKEN" in name or name.startswith("SNIPPETS_")))
+                print("ghp_probe_secret" in open("/proc/1/environ", "rb").read().decode(errors="replace"))
+            """)
+        finally:
+            session.close()
     assert outcome.result.output.startswith("[]\n"), outcome.result.output
 
 
@@ -304,8 +304,9 @@ def test_control_bytes_and_osc_escapes_are_stripped(tree, session):
     assert clean_output(outcome.result.output) == "titlecliplink bellred"
     html = outcome_html(b, outcome, lambda f: f.name)
     assert "\x1b" not in html and "\x07" not in html
+    # From the test's folder (no mkdocs.yml: a worker without the site's preload, which these bytes do not need)
     done = subprocess.run([sys.executable, "-m", "snippet_runner", "run", str(b.snippet)], capture_output=True,
-                          cwd=ROOT, timeout=300)
+                          cwd=tree, timeout=300)
     assert b"\x1b]" not in done.stdout and b"\x07" not in done.stdout and b"titlecliplink bellred" in done.stdout
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import textwrap
 import time
@@ -38,6 +39,25 @@ def write(tree: Path, name: str, code: str) -> Path:
 def block(path: Path, *marks: Mark, line: int = 1) -> Block:
     return Block(page="lesson.md", line=line, end_line=line + 2, indent="", code=path.read_text(),
                  include=path.name, snippet=path, marks=list(marks))
+
+
+@contextlib.contextmanager
+def worker_of_its_own(preload: tuple[str, ...] = ()):
+    """Every Session inside runs on a new worker that imports ``preload`` (nothing by default: it starts in
+    a fraction of a second, and the environment probe imports torch in a child once per cache), started
+    with the environment as it is when it first runs; the tests' warm worker (the site's whole preload)
+    is put back untouched afterwards. For a test that kills its worker, or needs one started with other
+    variables: restarting the shared one instead costs its imports again (6.5 s of CPU)."""
+    from snippet_runner import runner
+    from snippet_runner.worker import WorkerClient
+
+    shared, runner._worker = runner._worker, WorkerClient()
+    runner._worker.preload = tuple(preload)
+    try:
+        yield runner._worker
+    finally:
+        runner._worker.close()
+        runner._worker = shared
 
 
 def run_one(session: Session, b: Block):
