@@ -32,7 +32,8 @@ ROW = re.compile(r"<tr>(\s*<td[^>]*>)(.*?)</td>", re.S)
 
 _SOURCE = Path(__file__).read_bytes()  # how pages are linked: an edit to this hook links them again
 _cache: dict = {}
-_store: dict = {}  # "linked": the PageCache of linked pages, this build's (hooks reload on every build)
+_store: dict = {}  # "linked": the PageCache of linked pages, this build's (hooks reload on every build);
+# "pages"/"seen": the pages this language's build has, and those it linked (a mkdocs serve rebuild can skip some)
 
 
 def slug(term: str) -> str:
@@ -122,6 +123,7 @@ def _language(page) -> str:
 def on_page_content(content: str, page, config, files):
     if page.file.src_uri.startswith("notebooks/") or not page.file.src_uri.endswith(".md"):
         return content
+    _store.setdefault("seen", set()).add(page.file.src_uri)
     stem = page.file.src_uri.rsplit(".", 2)[0] if page.file.src_uri.endswith(".zh.md") else page.file.src_uri[:-3]
     if stem == GLOSSARY:
         return anchor_rows(content)
@@ -152,10 +154,22 @@ def _linked_store(config) -> PageCache:
     return _store["linked"]
 
 
+@event_priority(-200)  # after mkdocs-static-i18n's (-100): this language's pages
+def on_files(files, config):
+    _store["pages"] = {f.src_uri for f in files.documentation_pages()
+                       if f.src_uri.endswith(".md") and not f.src_uri.startswith("notebooks/")}
+    _store["seen"] = set()
+
+
 def on_post_build(config):
     """Forget the linked pages of the languages just built that this build did not use (an edited
-    page leaves its old record behind otherwise)."""
+    page leaves its old record behind otherwise), after a build that linked every page: a mkdocs serve
+    rebuild makes only the pages that changed, and the others' records stay in use."""
     store = _store.get("linked")
+    whole = _store.get("pages", set()) <= _store.get("seen", set())
     if store is not None:
         for language in list(store.used):
-            store.evict(language)
+            if whole:
+                store.evict(language)
+            else:
+                store.used.pop(language, None)

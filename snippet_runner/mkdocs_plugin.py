@@ -82,6 +82,7 @@ from mkdocs.utils.meta import get_data
 
 from . import pagecache
 from .background import Background
+from .partial import Partial
 from .collect import CollectError
 from .figures import figure_for
 from .labels import labels
@@ -109,6 +110,7 @@ class SnippetOutputsConfig(base.Config):
     notebooks = c.Type(bool, default=True)
     course = c.Optional(c.Type(str))
     page_cache = c.Type(bool, default=True)
+    read_by_every_page = c.ListOfItems(c.Type(str), default=[])
 
 
 def _flag(value: str) -> bool:
@@ -137,6 +139,12 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._looked_up: dict[str, Outcome] = {}  # mkdocs serve: cache key -> the cached result found for it
         self._collected: dict[str, list] = {}  # mkdocs serve: a page's blocks by what they were collected from
         self._templates = None  # compiled templates, kept between builds (jinja2's bytecode cache)
+        self.partial: Partial | None = None  # mkdocs serve: rebuilds make only what changed (partial.py)
+        self._deferred: dict[str, str] = {}  # mkdocs serve: a notebook's path -> its new text, written next rebuild
+        self._copied: dict[str, str] = {}  # mkdocs serve: a notebook's path -> the text last copied to the site
+        self._jupyter_cache = None  # mkdocs-jupyter while its cache's eviction is off (a partial rebuild)
+        self._published = None  # mkdocs serve: (mkdocs.yml's path, time of change, size) -> its site_url
+        self._front_matter: dict = {}  # mkdocs serve: a page's text -> (its Markdown, lines of front matter)
         # A placeholder no page text can contain: a fresh random part per plugin instance.
         self._token = f"SNIPPETOUTPUT{secrets.token_hex(8)}N"
         self._reset_language()
@@ -153,7 +161,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._reuse: dict[str, tuple[str, dict | None]] = {}  # page URL -> (its key, its record when reused)
         self._search_state: tuple = ()
         self._site_url = ""
-        self._published = None
+        self._page_keys: dict[str, str | None] = {}  # mkdocs serve: a page -> what its blocks were collected from
+        self._page_texts: dict[str, str] = {}  # mkdocs serve: a page -> its file's text
+        self._page_entries: list = []  # the search entries made from the page being written
 
     # -- settings ------------------------------------------------------------------------------------
 
@@ -171,6 +181,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         """MkDocs keeps this instance across ``mkdocs serve`` rebuilds (its rule for plugins with
         on_startup): the session, the page cache and the background runs live on across them."""
         self.command = command
+        if command == "serve" and self.partial is None:
+            self.partial = Partial()
 
     def on_config(self, config):
         if self._config is config:  # mkdocs-static-i18n building the next language: keep the session
@@ -226,8 +238,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         before = dataclasses.replace(self.session.stats)
         every, errors = [], []
         for file in files.documentation_pages():
-            markdown, _ = get_data(file.content_string)  # what on_page_markdown will see: no front matter
-            front = file.content_string[: max(file.content_string.find(markdown), 0)].count("\n")
+            text = file.content_string
+            markdown, front = self._read(text)
+            if self.partial is not None:
+                self._page_texts[file.src_uri] = text
             try:
                 blocks = self._blocks(markdown, file.src_uri)
             except CollectError as error:
@@ -266,7 +280,42 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         log.info(f"snippets ({self.language[0]}): {stats['executed']} executed ({stats['seconds']:.1f} s of run "
                  f"time), {stats['cached']} from the cache, {stats['not_run']} not executed here, "
                  f"{stats['failed']} failed" + (f", {waiting} pending (running in the background)" if waiting else ""))
+        if self.partial is not None:
+            self._mark_changes(files, config)
         return files
+
+    def _mark_changes(self, files, config) -> None:
+        """mkdocs serve: what each page is made from (partial.py decides which pages a rebuild makes)."""
+        fingerprints = {}
+        for file in files.documentation_pages():
+            if file.src_uri not in self.pages:
+                continue
+            _, blocks, _ = self.pages[file.src_uri]
+            key = self._page_keys.get(file.src_uri)
+            fingerprints[file.src_uri] = None if key is None else pagecache.digest(
+                self._page_texts[file.src_uri], key, [self._outcome_digest(b, self.outcomes[b]) for b in blocks],
+                self.notebooks.get(file.src_uri), self.previews.get(file.src_uri))
+        docs = Path(config.docs_dir)
+        shared = [(name, (docs / name).read_bytes() if (docs / name).is_file() else None)
+                  for name in self.config.read_by_every_page]
+        context = pagecache.digest(
+            self._files_digest(files), self.language,
+            Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
+            pagecache.theme_digest(config.theme.dirs), pagecache.code_digest(config.plugins.values()), shared)
+        self.partial.mark(self.language[0], files, fingerprints, context)
+
+    def _read(self, text: str) -> tuple[str, int]:
+        """A page's Markdown as on_page_markdown will see it (no front matter), and the lines of front
+        matter above it; under mkdocs serve, remembered for the text (its YAML is parsed once)."""
+        known = self._front_matter.get(text)
+        if known is None:
+            markdown, _ = get_data(text)
+            known = (markdown, text[: max(text.find(markdown), 0)].count("\n"))
+            if self.command == "serve":
+                if len(self._front_matter) > 4096:  # an author's edits, one text each
+                    self._front_matter.clear()
+                self._front_matter[text] = known
+        return known
 
     def _blocks(self, markdown: str, page: str) -> list:
         """The page's blocks; under mkdocs serve, the same objects again while the page and the files it
@@ -275,6 +324,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             return self.site.page_blocks(markdown, page)
         included = pagecache.included_bytes(markdown, self.site.expander.base_paths)
         key = pagecache.digest(page, markdown, included) if included is not None else None
+        self._page_keys[page] = key
         if key is None or key not in self._collected:
             blocks = self.site.page_blocks(markdown, page)
             if key is None:
@@ -342,7 +392,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     def on_serve(self, server, config, builder):
         """Watch the snippet folders (an edited snippet runs again), and the trigger file that background
-        runs touch as their results arrive."""
+        runs touch as their results arrive. Rebuilds from now on make only what changed (partial.py)."""
+        if self.partial is not None:
+            self.partial.install()
         for folder in self.site.expander.base_paths:
             if folder.is_dir():
                 server.watch(str(folder))
@@ -376,10 +428,11 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         uri = self._notebook_uri(file)
         self.notebooks[file.src_uri] = uri  # the download is a copy of the preview's source
         source = Path(self._sources.name, uri)
-        if self._notebook_texts.get(uri) != record["notebook"]:  # written only when it changed
-            source.parent.mkdir(parents=True, exist_ok=True)
+        if self._notebook_texts.get(uri) != record["notebook"] and not self._defer(uri, record["notebook"]):
+            source.parent.mkdir(parents=True, exist_ok=True)  # written only when it changed
             source.write_text(record["notebook"], encoding="utf-8")
             self._notebook_texts[uri] = record["notebook"]
+            self._deferred.pop(uri, None)
         # A file with a real source folder (not File.generated): mkdocs-jupyter reads it from there. Its
         # own on_files has run already (before the i18n plugin's, before this one): it wraps this file now.
         preview = File(uri, src_dir=self._sources.name, dest_dir=config.site_dir,
@@ -390,6 +443,15 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         files.append(preview)
         self._generated.add(uri)
         self.previews[file.src_uri] = preview.url
+
+    def _defer(self, uri: str, text: str) -> bool:
+        """mkdocs serve: a page's changed notebook is written (and its preview rendered again, seconds of
+        nbconvert) in the rebuild after the one that shows the edit, which this one asks for."""
+        if (self.partial is None or not self.partial.active or self._trigger is None
+                or uri not in self._notebook_texts or self._deferred.get(uri) == text):
+            return False
+        self._deferred[uri] = text
+        return True
 
     @event_priority(60)  # before mkdocs-static-i18n's (50), which rewrites untitled admonitions in the text
     def on_page_markdown(self, markdown, page, config, files):
@@ -457,7 +519,12 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
     @event_priority(-120)
     def on_env(self, env, config, files):
         """Find the pages whose templated HTML an earlier build made from the same inputs (pagecache):
-        the theme's templates are not run again for them, nor is the search plugin."""
+        the theme's templates are not run again for them, nor is the search plugin. Under mkdocs serve,
+        the pages a rebuild skipped get back what the last build made of them first (partial.py)."""
+        if self.partial is not None:
+            self.partial.restore(self.language[0], files)
+            self.partial.remember(self.language[0], files,
+                                  pagecache.digest(pagecache.nav_tokens(self._nav.items if self._nav else [])))
         if self.pages_cache is None:
             return env
         import jinja2
@@ -486,6 +553,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             page = file.page
             if page is None or page.content is None:
                 continue
+            if self.partial is not None and not self.partial.will_write(self.language[0], file):
+                continue
             key = pagecache.digest("page", site, file.src_uri, page.url, norm(page.content),
                                    pagecache.toc_tokens(page.toc), page.title, page.meta, norm(page.canonical_url),
                                    page.edit_url, norm(getattr(page, "nb_url", None)))
@@ -505,36 +574,36 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     @event_priority(10)  # before Material's search plugin (0)
     def _before_search(self, context, page, config, nav):
-        key, record = self._reuse.get(page.url, (None, None))
+        _, record = self._reuse.get(page.url, (None, None))
         search = self._search(config)
-        if key is None:
-            return context
+        self._search_state, self._page_entries = (), []
         if record is not None:
             context["snippet_outputs_reused"] = (record["html"].replace(SITE_URL, self._site_url) if self._site_url
                                                  else record["html"])
-            if search is not None:  # its entries come from the record: the plugin does not parse the page
-                self._search_state = (page.url, page.meta.get("search"), page.content)
-                page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-                page.content = ""  # nor strip its attributes (a regex over megabytes): the template is not run
-        elif search is not None:
-            self._search_state = (page.url, len(search.search_index.entries))
+        if search is None:
+            return context
+        # (the page, where its entries begin in the index, what the page's search metadata and content were)
+        self._search_state = (page.url, len(search.search_index.entries), page.meta.get("search"), page.content)
+        if record is not None:  # its entries come from the record: the plugin does not parse the page
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+            page.content = ""  # nor strip its attributes (a regex over megabytes): the template is not run
         return context
 
     @event_priority(-10)  # after Material's search plugin
     def _after_search(self, context, page, config, nav):
-        key, record = self._reuse.get(page.url, (None, None))
+        _, record = self._reuse.get(page.url, (None, None))
         search = self._search(config)
-        if key is None or search is None or not self._search_state or self._search_state[0] != page.url:
+        if search is None or not self._search_state or self._search_state[0] != page.url:
             return context
+        _, start, meta, content = self._search_state
         if record is not None:
-            if self._search_state[1] is None:
+            if meta is None:
                 page.meta.pop("search", None)
             else:
-                page.meta["search"] = self._search_state[1]
-            page.content = self._search_state[2]
+                page.meta["search"] = meta
+            page.content = content
             search.search_index.entries.extend(record["search"])
-        else:
-            self._search_state = (page.url, search.search_index.entries[self._search_state[1]:])
+        self._page_entries = search.search_index.entries[start:]
         return context
 
     on_page_context = CombinedEvent(_before_search, _after_search)
@@ -542,11 +611,14 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
     @event_priority(100)  # first: the HTML as the theme's templates made it
     def on_post_page(self, output, page, config):
         key, record = self._reuse.get(page.url, (None, None))
+        searched = bool(self._search_state) and self._search_state[0] == page.url
+        entries = self._page_entries if searched else []
         if key is not None and record is None and self.pages_cache is not None:
-            entries = self._search_state[1] if self._search_state and self._search_state[0] == page.url else []
             html = output.replace(self._site_url, SITE_URL) if self._site_url else output
             self.pages_cache.put(self.language[0], key, {"html": html, "search": list(entries)})
-        self._search_state = ()
+        if self.partial is not None:
+            self.partial.written(self.language[0], page, entries if searched else None)
+        self._search_state, self._page_entries = (), []
         return output
 
     def on_page_content(self, html, page, config, files):
@@ -614,12 +686,14 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         downloaded notebook must not name (and its notebooks stay those of mkdocs build)."""
         if self.command != "serve" or not config.config_file_path:
             return config.site_url or ""
-        if self._published is None or self._published[0] is not config:
+        stat = os.stat(config.config_file_path)
+        key = (config.config_file_path, stat.st_mtime_ns, stat.st_size)
+        if self._published is None or self._published[0] != key:  # read once, not per language and rebuild
             from mkdocs.utils.yaml import yaml_load
 
             with open(config.config_file_path, "rb") as handle:
                 url = (yaml_load(handle) or {}).get("site_url") or ""
-            self._published = (config, url if url.endswith("/") or not url else url + "/")
+            self._published = (key, url if url.endswith("/") or not url else url + "/")
         return self._published[1]
 
     def _notebook_uri(self, file) -> str:
@@ -639,13 +713,39 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             links.append(f'<a class="md-button" href="{colab}" target="_blank" rel="noopener">{words["colab"]}</a>')
         return f'<p class="notebook-links">{" ".join(links)}</p>'
 
+    @event_priority(5)  # before Material's search plugin writes its index, and mkdocs-jupyter evicts its cache
+    def _before_search_index(self, config):
+        """A partial rebuild (mkdocs serve): the search entries of the pages it did not write are those
+        of the last build that did; mkdocs-jupyter keeps the previews it did not render in its cache."""
+        if self.partial is None or not self.partial.active:
+            return
+        search = self._search(config)
+        if search is not None:
+            search.search_index.entries.extend(self.partial.entries_not_built(self.language[0]))
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None and jupyter.config.get("cache"):  # its on_post_build evicts what a build did not use
+            jupyter.config["cache"] = False
+            self._jupyter_cache = jupyter
+
     def _copy_notebooks(self, config):
+        partial = self.partial is not None and self.partial.active
         for uri in self.notebooks.values():  # the downloads, beside the preview pages
+            text = self._notebook_texts.get(uri)
+            if partial and text is not None and self._copied.get(uri) == text:
+                continue  # a partial rebuild: this download is in the site already
             target = Path(config.site_dir, uri)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Path(self._sources.name, uri), target)
-        if self.pages_cache is not None:
+            if self.partial is not None:
+                self._copied[uri] = text
+        if self.pages_cache is not None and not partial:  # a partial rebuild used only what it made
             self.pages_cache.evict(self.language[0])
+
+    @event_priority(-5)  # after mkdocs-jupyter's on_post_build
+    def _after_jupyter(self, config):
+        if self._jupyter_cache is not None:
+            self._jupyter_cache.config["cache"] = True
+            self._jupyter_cache = None
 
     @event_priority(-150)  # after mkdocs-static-i18n's (-100), which builds the other languages in its own
     def _after_every_language(self, config):
@@ -654,8 +754,20 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             return  # a language built inside the default language's build: not the end yet
         if self.background is not None:
             self.background.start()  # the first build is out: the snippets it is missing may run now
+        if self.partial is not None:
+            log.info(f"snippet-outputs: {self.partial.summary()}")
+            self.partial.finished()
+            if self._deferred:  # the notebooks this rebuild left for the next
+                self._results_arrived()
 
-    on_post_build = CombinedEvent(_copy_notebooks, _after_every_language)
+    on_post_build = CombinedEvent(_before_search_index, _copy_notebooks, _after_jupyter, _after_every_language)
+
+    def on_build_error(self, error):
+        if self.partial is not None:  # the site folder is not whole: the next build is complete
+            self.partial.failed()
+        if self._jupyter_cache is not None:
+            self._jupyter_cache.config["cache"] = True
+            self._jupyter_cache = None
 
     def _close_session(self):
         if self.background is not None:
@@ -674,6 +786,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
     def on_shutdown(self):
         self._close_session()
         self._config = None
+        if self.partial is not None:
+            self.partial.uninstall()
 
 
 def pending_html(block, language: str) -> str:
