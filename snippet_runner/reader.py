@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import zygote as zygotes_module
 from .collect import Block
 from .site import Site
 
@@ -92,7 +93,8 @@ RUNNER_VARIABLES = ("SNIPPETS_DEVICE", "SNIPPETS_FRESH", "SNIPPETS_CACHE_DIR", "
 OUTPUT_TAIL_LINES = 40
 # What a snippet's run depends on besides its own bytes: how it is run (this file) and the guard.
 PROCEDURE_FILES = (Path(__file__).resolve(), GUARD_DIR / "sitecustomize.py",
-                   Path(__file__).resolve().parent / "netguard.py")
+                   Path(__file__).resolve().parent / "netguard.py", zygotes_module.SERVER,
+                   Path(zygotes_module.__file__).resolve())
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Outcome:
     returncode: int | None  # None: killed at the time limit
     output: str
     cached: bool = False  # a recorded pass: not run this time
+    forked: bool = False  # run from a zygote (its import lines run there, counted in duration)
     note: str = ""  # e.g. "failed beside another snippet, passed alone"
 
 
@@ -239,19 +242,64 @@ def check_guard(env: dict, python: str = sys.executable) -> None:
 
 
 _running: set[subprocess.Popen] = set()  # every snippet process group alive now (ended on Ctrl-C)
+_running_pids: set[int] = set()  # the same, forked from a zygote
 _running_lock = threading.Lock()
 
 
 def kill_running() -> None:
     with _running_lock:
-        for process in list(_running):
+        for pid in [process.pid for process in _running] + list(_running_pids):
             try:
-                os.killpg(process.pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
 
 
-def run_one(snippet: Snippet, env: dict, python: str = sys.executable) -> Outcome:
+def run_one(snippet: Snippet, env: dict, python: str = sys.executable, zygotes=None) -> Outcome:
+    """Copy the file alone into an empty folder and run it there: ``python <file>``, or, given
+    ``zygotes`` (a ``zygote.Zygotes``), forked from the zygote that ran its import lines."""
+    if zygotes is not None:
+        key = zygote_key(snippet, zygotes)
+        if key is not None:
+            try:
+                return run_forked(snippet, key, zygotes)
+            except zygotes_module.Unavailable as why:
+                outcome = run_plain(snippet, env, python)
+                outcome.note = f"run as a plain process: {why}"
+                return outcome
+    return run_plain(snippet, env, python)
+
+
+def zygote_key(snippet: Snippet, zygotes) -> tuple[str, ...] | None:
+    """The zygote this snippet forks from, or None when it must run as a plain process."""
+    lines = zygotes_module.import_lines(snippet.path.read_bytes())
+    if zygotes_module.why_plain(snippet.path, lines) is not None:
+        return None
+    return zygotes.key(lines)
+
+
+def run_forked(snippet: Snippet, key: tuple[str, ...], zygotes) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="reader-") as folder, \
+            tempfile.TemporaryDirectory(prefix="reader-log-") as logs:
+        target = Path(folder) / snippet.path.name
+        shutil.copyfile(snippet.path, target)
+        log = Path(logs) / "output"
+        pid, imports, printed, asked = zygotes.start(key, target, log)
+        with _running_lock:
+            _running_pids.add(pid)
+        try:
+            returncode = zygotes.wait(pid, snippet.timeout - imports - (time.perf_counter() - asked))
+        finally:
+            with _running_lock:
+                _running_pids.discard(pid)
+        duration = imports + time.perf_counter() - asked
+        output = printed + (log.read_text(errors="replace") if log.exists() else "")
+        if returncode is None:
+            output += f"\n[killed: over its time limit of {snippet.timeout:g} s, its import lines' {imports:.1f} s included]"
+    return Outcome(snippet, returncode == 0, duration, returncode, output, forked=True)
+
+
+def run_plain(snippet: Snippet, env: dict, python: str = sys.executable) -> Outcome:
     """Copy the file alone into an empty folder and run ``python <file>`` there."""
     with tempfile.TemporaryDirectory(prefix="reader-") as folder:
         target = Path(folder) / snippet.path.name
@@ -285,35 +333,46 @@ def run_one(snippet: Snippet, env: dict, python: str = sys.executable) -> Outcom
     return Outcome(snippet, returncode == 0, duration, returncode, output)
 
 
-def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: str = sys.executable) -> list[Outcome]:
-    """Every snippet, ``jobs`` at a time; then each one that failed beside others again, alone.
+def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: str = sys.executable,
+            zygotes=None) -> list[Outcome]:
+    """Every snippet, ``jobs`` at a time (forked from ``zygotes`` where given); then each one that
+    failed beside others or forked again, alone, as a plain process: only that failure counts.
 
     ``report(outcome)`` is called as each result is known (in the order they finish)."""
     report = report or (lambda outcome: None)
     outcomes: dict[int, Outcome] = {}
+
+    def settle(outcome: Outcome) -> bool:
+        """Report a result now, unless it is a failure still to be confirmed alone and plain."""
+        if outcome.ok or (jobs <= 1 and not outcome.forked):
+            report(outcome)
+            return True
+        return False
+
     if jobs <= 1:
         for index, snippet in enumerate(snippets):
-            outcomes[index] = run_one(snippet, env, python)
-            report(outcomes[index])
-        return [outcomes[i] for i in range(len(snippets))]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(run_one, snippet, env, python): index for index, snippet in enumerate(snippets)}
-        try:
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes[futures[future]] = outcome
-                if outcome.ok:
-                    report(outcome)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            kill_running()
-            raise
-    for index in sorted(i for i, o in outcomes.items() if not o.ok):  # only a failure alone is a failure
-        beside = outcomes[index]
-        alone = run_one(snippets[index], env, python)
+            outcomes[index] = run_one(snippet, env, python, zygotes)
+            settle(outcomes[index])
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(run_one, snippet, env, python, zygotes): index
+                       for index, snippet in enumerate(snippets)}
+            try:
+                for future in as_completed(futures):
+                    outcomes[futures[future]] = future.result()
+                    settle(outcomes[futures[future]])
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                kill_running()
+                raise
+    for index in sorted(i for i, o in outcomes.items() if not o.ok and (jobs > 1 or o.forked)):
+        first = outcomes[index]
+        alone = run_plain(snippets[index], env, python)
         if alone.ok:
-            alone.note = f"{status(beside).lower()} beside another snippet, passed alone"
+            how = "beside another snippet" if jobs > 1 else "forked from a zygote"
+            alone.note = f"{status(first).lower()} {how}, passed alone as a plain process"
+            alone.output = f"[first run, {status(first).lower()}]\n{tail(first.output)}\n[alone]\n{alone.output}"
         outcomes[index] = alone
         report(alone)
     return [outcomes[i] for i in range(len(snippets))]
@@ -387,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard", default=None, metavar="I/N",
                         help="run only shard I of N (balanced by recorded run times)")
     parser.add_argument("--fresh", action="store_true", help="run every snippet, even one with a recorded pass")
+    parser.add_argument("--plain", action="store_true",
+                        help="start every snippet as its own `python file.py` (no zygotes: slower, the literal way)")
     args = parser.parse_args(argv)
 
     site = Site.load(args.config)
@@ -433,6 +494,15 @@ def main(argv: list[str] | None = None) -> int:
     recorded = {} if args.fresh else {s.include: t for s in chosen if (t := passes.get(s)) is not None}
     pending = [s for s in chosen if s.include not in recorded]
     batches, how = plan(pending, seconds, args.jobs, os.cpu_count() or 1)
+    zygotes = None if args.plain else zygotes_module.Zygotes(sys.executable, env)
+    if zygotes is not None:
+        keys = {s.include: zygote_key(s, zygotes) for s in pending}
+        zygotes.prepare([key for key in keys.values() if key is not None])
+        if args.jobs is None:  # those that share import lines run one after another
+            batches = [(sorted(batch, key=lambda s: keys[s.include] or ()), jobs) for batch, jobs in batches]
+        forked = sum(key is not None for key in keys.values())
+        how += (f"; {forked} forked from zygotes (a plain interpreter that ran the file's import lines, "
+                f"counted in its time), {len(pending) - forked} as plain processes")
     print(f"The reader's run: {len(chosen)} snippets, each alone in an empty folder as `python file.py`, "
           f"default threads, offline, {how}; "
           + f"{len(recorded)} passed before with the same bytes and environment and are not run again; "
@@ -443,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         note = f" ({outcome.note})" if outcome.note else ""
         print(f"[{position[outcome.snippet.include]}/{len(chosen)}] {outcome.snippet.include}: {status(outcome)} "
               f"in {outcome.duration:.1f} s{note}", flush=True)
-        if not outcome.ok:
+        if not outcome.ok or outcome.note:
             print(tail(outcome.output), flush=True)
         passes.put(outcome)
 
@@ -452,11 +522,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{position[snippet.include]}/{len(chosen)}] {snippet.include}: ok (passed before, not run again), "
                   f"{recorded[snippet.include]:.1f} s then", flush=True)
     try:
-        ran = [outcome for batch, jobs in batches if batch for outcome in run_all(batch, env, jobs, report)]
+        ran = [outcome for batch, jobs in batches if batch
+               for outcome in run_all(batch, env, jobs, report, zygotes=zygotes)]
     except KeyboardInterrupt:
         kill_running()
         print("interrupted: every snippet process was ended", file=sys.stderr)
         return 130
+    finally:
+        if zygotes is not None:
+            zygotes.close()
     by_include = {o.snippet.include: o for o in ran}
     outcomes = [by_include.get(s.include) or Outcome(s, True, recorded[s.include], 0, "", cached=True)
                 for s in chosen]
