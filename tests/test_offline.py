@@ -1,21 +1,19 @@
 """The offline archive: the site built with mkdocs-offline.yml opens from the file system and searches.
 
+The build is tests/conftest.py's ``offline_site`` (once per test run; where the browser tests run too, at
+the same time as their build of the whole site: two builds of one Python thread each on two cores).
 TEST_OFFLINE_SITE_DIR=<folder> checks an offline site built already (CI builds the one it deploys once,
-and the browser tests check that one) instead of building another. Without it, the test builds the
-English site only (BUILD_ONLY_LOCALE=en): what it checks (file links, the search index as a script,
-the notebooks, a search from file://) is the offline plugin's and the same in both languages, and
-one language takes half the time of two (51 s on the 2-core machine)."""
+and the browser tests check that one) instead of building another. The offline site is both languages'
+pages in one build: mkdocs-offline.yml's plugin list replaces mkdocs.yml's, without mkdocs-static-i18n
+(the Chinese pages are X.zh.html beside X.html), so BUILD_ONLY_LOCALE does not apply to it."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.project import ROOT
 from tests.test_browser import first_search_result
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -24,17 +22,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory):
-    if os.environ.get("TEST_OFFLINE_SITE_DIR"):
-        return Path(os.environ["TEST_OFFLINE_SITE_DIR"])
-    site = tmp_path_factory.mktemp("offline-site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BUILD_ONLY_LOCALE": "en"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", "mkdocs-offline.yml", "--site-dir",
-                    str(site)], cwd=ROOT, env=env, check=True, timeout=3000)
-    return site
 
 
 def test_the_offline_site_has_plain_file_links_its_search_index_and_notebooks(offline_site):
