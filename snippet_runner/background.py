@@ -2,8 +2,8 @@
 
 ``mkdocs serve`` shows a page before its snippets have run: their outputs are marked pending, the
 snippets run here (``jobs`` at a time, through the same :class:`~snippet_runner.Session`: same
-worker, sandbox and cache), and ``notify`` is called as results arrive so the server rebuilds and
-reloads. A result is kept by its cache key for the life of this object, failures included (they
+worker, sandbox and cache), and ``notify`` is called with each result's cache key as it arrives (None:
+the environment became known) so the server rebuilds and reloads. A result is kept by its cache key for the life of this object, failures included (they
 are not cached on disk), so a rebuild never runs the same bytes twice. ``mkdocs build`` and the
 tests never come here: they wait for every snippet.
 """
@@ -22,7 +22,7 @@ log = logging.getLogger("mkdocs.plugins.snippet_outputs")
 
 
 class Background:
-    def __init__(self, session, notify: Callable[[], None], jobs: int) -> None:
+    def __init__(self, session, notify: Callable[[str | None], None], jobs: int) -> None:
         self.session = session
         self.notify = notify
         self._done: dict[str, Outcome] = {}  # cache key -> what running it gave
@@ -93,7 +93,7 @@ class Background:
             with self._lock:
                 self._waiting_for_probe = False
             if not self._closed:
-                self.notify()
+                self.notify(None)
 
         threading.Thread(target=later, name="snippets-probe-wait", daemon=True).start()
 
@@ -129,7 +129,7 @@ class Background:
             if self._closed:
                 return
             self._done[key] = outcome
-        self.notify()
+        self.notify(key)  # after the outcome is stored: whoever is told finds it
 
     def close(self) -> None:
         """Stop: queued runs are dropped, running snippets are killed."""

@@ -98,6 +98,7 @@ NOTEBOOK_DIR = "notebooks"
 REUSED_TEMPLATE = "snippet-outputs-reused.html"  # a page whose templated HTML is reused (pagecache): that HTML
 SITE_URL = "\x00site_url\x00"  # site_url as stored in the page cache
 QUICK_WAIT_S = 2.0  # mkdocs serve: how long a rebuild waits for snippets it had to start
+NOTEBOOKS_IDLE_S = 10.0  # mkdocs serve: the edited pages' notebooks are made once no rebuild came for this long
 PENDING = "pending"  # an Outcome status of this plugin's own: a snippet still running in the background
 CANONICAL_TOKEN = "SNIPPETOUTPUT0000000000000000N"  # the placeholder as stored in the page cache
 
@@ -140,7 +141,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._collected: dict[str, list] = {}  # mkdocs serve: a page's blocks by what they were collected from
         self._templates = None  # compiled templates, kept between builds (jinja2's bytecode cache)
         self.partial: Partial | None = None  # mkdocs serve: rebuilds make only what changed (partial.py)
-        self._deferred: dict[str, str] = {}  # mkdocs serve: a notebook's path -> its new text, written next rebuild
+        self._deferred: dict[str, str] = {}  # mkdocs serve: a notebook's path -> its new text, not written yet
+        self._notebooks_due = False  # mkdocs serve: this rebuild writes the notebooks left for later
+        self._notebooks_timer: threading.Timer | None = None
+        self._awaited: set[str] = set()  # mkdocs serve: the results the build under way waits for
         self._copied: dict[str, str] = {}  # mkdocs serve: a notebook's path -> the text last copied to the site
         self._jupyter_cache = None  # mkdocs-jupyter while its cache's eviction is off (a partial rebuild)
         self._published = None  # mkdocs serve: (mkdocs.yml's path, time of change, size) -> its site_url
@@ -189,6 +193,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             return config
         with self._notify_lock:
             self._builds += 1
+            if self._notebooks_timer is not None:  # the author is still at it: the notebooks wait
+                self._notebooks_timer.cancel()
+                self._notebooks_timer = None
+        self._deferred = {}  # this build finds again the notebooks that differ from what is written
         self._config = config
         try:
             site = Site.from_config(config)
@@ -362,8 +370,12 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 waiting.setdefault(key, []).append(block)
         outcomes.update(session.run(ready))  # nothing here runs: not executed here, or inline
         if known:
+            with self._notify_lock:  # what arrives while this build waits for it needs no rebuild of its own
+                self._awaited = set(waiting)
             background.want(waiting)
             background.wait(list(waiting), QUICK_WAIT_S)
+            with self._notify_lock:  # from now on a result asks for a rebuild; those that came are stored
+                self._awaited = set()
             for key in list(waiting):
                 if background.outcome(key) is not None:
                     for block in waiting.pop(key):
@@ -375,10 +387,13 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 outcomes[block] = Outcome(PENDING)
         return outcomes
 
-    def _results_arrived(self) -> None:
+    def _results_arrived(self, key: str | None = None) -> None:
         """From a background run: make the server rebuild (it watches the trigger file). Once per build:
-        a rebuild asked for and not begun yet will see this result too."""
+        a rebuild asked for and not begun yet will see this result too; and not for a result the build
+        under way is waiting for (it shows it)."""
         with self._notify_lock:
+            if key is not None and key in self._awaited:
+                return
             if self._trigger is None:  # before the server watches it: on_serve calls again
                 self._missed = True
                 return
@@ -432,7 +447,6 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             source.parent.mkdir(parents=True, exist_ok=True)  # written only when it changed
             source.write_text(record["notebook"], encoding="utf-8")
             self._notebook_texts[uri] = record["notebook"]
-            self._deferred.pop(uri, None)
         # A file with a real source folder (not File.generated): mkdocs-jupyter reads it from there. Its
         # own on_files has run already (before the i18n plugin's, before this one): it wraps this file now.
         preview = File(uri, src_dir=self._sources.name, dest_dir=config.site_dir,
@@ -445,13 +459,31 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self.previews[file.src_uri] = preview.url
 
     def _defer(self, uri: str, text: str) -> bool:
-        """mkdocs serve: a page's changed notebook is written (and its preview rendered again, seconds of
-        nbconvert) in the rebuild after the one that shows the edit, which this one asks for."""
+        """mkdocs serve: a page's changed notebook is written (and its preview rendered again: seconds of
+        nbconvert, per language) not in the rebuild that shows the edit but in one of its own, once no
+        rebuild came for NOTEBOOKS_IDLE_S: an author's next edit does not wait for it."""
         if (self.partial is None or not self.partial.active or self._trigger is None
-                or uri not in self._notebook_texts or self._deferred.get(uri) == text):
+                or uri not in self._notebook_texts or self._notebooks_due):
             return False
         self._deferred[uri] = text
         return True
+
+    def _notebooks_later(self) -> None:
+        """After a rebuild that left notebooks unwritten: a rebuild for them once the author paused."""
+        def due() -> None:
+            with self._notify_lock:
+                if self._notebooks_timer is not timer:
+                    return  # a rebuild began since: it starts its own wait
+                self._notebooks_timer = None
+                self._notebooks_due = True
+            self._results_arrived()
+
+        with self._notify_lock:
+            if self._notebooks_timer is not None:
+                self._notebooks_timer.cancel()
+            timer = self._notebooks_timer = threading.Timer(NOTEBOOKS_IDLE_S, due)
+            timer.daemon = True
+            timer.start()
 
     @event_priority(60)  # before mkdocs-static-i18n's (50), which rewrites untitled admonitions in the text
     def on_page_markdown(self, markdown, page, config, files):
@@ -757,8 +789,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         if self.partial is not None:
             log.info(f"snippet-outputs: {self.partial.summary()}")
             self.partial.finished()
-            if self._deferred:  # the notebooks this rebuild left for the next
-                self._results_arrived()
+            self._notebooks_due = False
+            if self._deferred:  # the notebooks this rebuild left for later
+                self._notebooks_later()
 
     on_post_build = CombinedEvent(_before_search_index, _copy_notebooks, _after_jupyter, _after_every_language)
 
@@ -770,6 +803,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             self._jupyter_cache = None
 
     def _close_session(self):
+        if self._notebooks_timer is not None:
+            self._notebooks_timer.cancel()
+            self._notebooks_timer = None
         if self.background is not None:
             self.background.close()
             self.background = None

@@ -32,7 +32,8 @@ import functools
 import logging
 import sys
 
-DIRTY_WARNING = "A 'dirty' build is being performed"  # MkDocs' words (mkdocs.commands.build)
+# MkDocs' words about dirty builds (mkdocs.commands.build): not shown for the ones made here
+DIRTY_WORDS = ("A 'dirty' build is being performed", "The directory contains stale files")
 
 
 @dataclasses.dataclass
@@ -55,7 +56,7 @@ class _DirtyWarning(logging.Filter):
         self.partial = partial
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (self.partial.forced and str(record.msg).startswith(DIRTY_WARNING))
+        return not (self.partial.forced and str(record.msg).startswith(DIRTY_WORDS))
 
 
 class Partial:
