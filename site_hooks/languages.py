@@ -81,6 +81,8 @@ def on_post_build(config) -> None:
     path = Path(config.site_dir, "search", "search_index.json")
     if not path.exists() or "material/offline" in config.plugins or "offline" in config.plugins:
         return
+    if getattr(config.plugins.get("i18n"), "building", False):
+        return  # a language built inside the default language's build: the index is whole at the end of that
     index = json.loads(path.read_text(encoding="utf-8"))
     parts = {"": []}
     roots = sorted((r for r in _roots(config).values() if r), key=len, reverse=True) if _split_search(config) else []

@@ -82,7 +82,7 @@ from mkdocs.utils.meta import get_data
 
 from . import pagecache
 from .background import Background
-from .partial import Partial
+from .partial import Partial, list_templates_once
 from .collect import CollectError
 from .figures import figure_for
 from .labels import labels
@@ -145,6 +145,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._notebooks_due = False  # mkdocs serve: this rebuild writes the notebooks left for later
         self._notebooks_timer: threading.Timer | None = None
         self._awaited: set[str] = set()  # mkdocs serve: the results the build under way waits for
+        self._shown_pending: set[str] = set()  # mkdocs serve: the results this build showed as pending
+        self._theme_listing: dict = {}  # mkdocs serve: the theme's templates (partial.list_templates_once)
         self._copied: dict[str, str] = {}  # mkdocs serve: a notebook's path -> the text last copied to the site
         self._jupyter_cache = None  # mkdocs-jupyter while its cache's eviction is off (a partial rebuild)
         self._published = None  # mkdocs serve: (mkdocs.yml's path, time of change, size) -> its site_url
@@ -196,7 +198,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             if self._notebooks_timer is not None:  # the author is still at it: the notebooks wait
                 self._notebooks_timer.cancel()
                 self._notebooks_timer = None
+            self._shown_pending = set()
         self._deferred = {}  # this build finds again the notebooks that differ from what is written
+        if self.partial is not None:
+            list_templates_once(config.theme, self._theme_listing)
         self._config = config
         try:
             site = Site.from_config(config)
@@ -380,6 +385,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 if background.outcome(key) is not None:
                     for block in waiting.pop(key):
                         outcomes[block] = background.outcome(key)
+            with self._notify_lock:  # a language built before the next one showed these pending
+                self._shown_pending.update(waiting)
         else:  # the server's next rebuild, once the environment is known, looks them up
             background.rebuild_when_known()
         for group in waiting.values():
@@ -392,7 +399,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         a rebuild asked for and not begun yet will see this result too; and not for a result the build
         under way is waiting for (it shows it)."""
         with self._notify_lock:
-            if key is not None and key in self._awaited:
+            if key is not None and key in self._awaited and key not in self._shown_pending:
                 return
             if self._trigger is None:  # before the server watches it: on_serve calls again
                 self._missed = True
@@ -428,10 +435,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         i18n = config.plugins.get("i18n")
         admonitions = (i18n.current_language_config.admonition_translations or {}) if i18n else {}
         url = self._published_url(config) + file.url
-        inputs = [markdown, title, url, language, admonitions, self._site_name(config),
-                  sorted(map(str, self.site.course.get("COLAB_HAS", ()))), _package_digest(),
-                  [self._outcome_digest(b, self.outcomes[b]) for b in blocks]]
-        key = pagecache.digest("notebook", inputs)
+        key = pagecache.digest("notebook", markdown, title, url, language, admonitions, self._site_name(config),
+                               sorted(map(str, self.site.course.get("COLAB_HAS", ()))), _package_digest(),
+                               [self._outcome_digest(b, self.outcomes[b]) for b in blocks])
         record = self.pages_cache.get(language, key) if self.pages_cache else None
         if record is None:
             notebook = page_notebook(markdown, blocks, self.outcomes, title, url, language=language,
