@@ -6,6 +6,7 @@
     python -m snippet_runner.reader --jobs 2           # all two at a time (default: light ones two at a time)
     python -m snippet_runner.reader --shard 2/3        # one of three machines' share
     python -m snippet_runner.reader --fresh            # ignore the recorded passes, run everything
+    python -m snippet_runner.reader --plain            # start every snippet as its own interpreter
 
 The build and the tests run snippets through the runner: forked from a warm worker, one torch
 thread each, seeded. A reader does something plainer: copies one file into an empty folder and
@@ -29,6 +30,16 @@ machine runs the GPU blocks). A snippet included by several pages runs once.
 Cheaper, with the same guarantee (every snippet passes alone, plain ``python file.py``, default
 threads, offline, within its time limit):
 
+- Zygotes (``zygote.py``): a plain interpreter, started as a reader's is, runs a snippet's leading
+  import lines once; each snippet whose import lines load the same modules in the same order is
+  forked from it and runs the whole file from its own empty folder, with the ``sys.argv``,
+  ``sys.path[0]``, ``__file__`` and ``__main__`` that ``python file.py`` gives it (tests/test_reader.py
+  compares what a forked and a plain run see). So the seconds of Python's start and torch's import
+  are paid once per distinct set of import lines, not once per snippet; they still count in each
+  snippet's time and time limit. A snippet that fails forked is run again as a plain process, and
+  only that failure counts. ``--plain`` starts every snippet as its own interpreter; run times for
+  a budget are measured that way (``--plain --jobs 1``, a quiet machine).
+
 - Light snippets two at a time: those the runner ran in at most ``LIGHT_S`` (its recorded result;
   a snippet without one counts as heavy) spend nearly all of a reader's run starting Python and
   importing torch, in one thread, so two of them share the cores; heavy ones run one at a time,
@@ -36,8 +47,7 @@ threads, offline, within its time limit):
   plain process with default threads. What fails beside another snippet (over its time limit on
   a shared machine, a port another snippet held) is run again alone, and only a failure alone is a
   failure. So a pass means the snippet passed as a reader runs it, and a failure is one a reader
-  would see. Run times for a budget (issue 20) are measured one at a time on a quiet machine
-  (``--jobs 1``).
+  would see.
 - Recorded passes (``<cache>/reader/``, beside the runner's results): a snippet that passed
   before with the same bytes and time limit, the same reader and network guard (their files'
   bytes), the same Python, the same installed distributions (every one, with its version), the
