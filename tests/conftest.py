@@ -124,17 +124,20 @@ def _offline_build(request, tmp_path_factory, beside_another: bool = False) -> _
 
 def _every_result_cached() -> bool:
     """Whether a build of the site now takes every snippet's result from the cache (as after this run's
-    own run of the snippets): the build's settings, SNIPPETS_DEVICE and SNIPPETS_FRESH as it reads them."""
+    own run of the snippets), with the build's settings: SNIPPETS_DEVICE and SNIPPETS_FRESH as it reads them."""
     import os
 
-    from snippet_runner.__main__ import stale_blocks
-
-    fresh = os.environ.get("SNIPPETS_FRESH", "").strip().lower() not in ("", "0", "false", "no", "off") \
-        if "SNIPPETS_FRESH" in os.environ else site().settings.get("fresh")
+    settings = site().settings
+    fresh = os.environ["SNIPPETS_FRESH"].strip().lower() not in ("", "0", "false", "no", "off") \
+        if "SNIPPETS_FRESH" in os.environ else settings.get("fresh")
     if fresh:
         return False
-    stale, _ = stale_blocks(site(), os.environ.get("SNIPPETS_DEVICE") or site().settings.get("device") or "auto")
-    return not stale
+    session = site().session(device=os.environ.get("SNIPPETS_DEVICE") or settings.get("device") or "auto")
+    try:
+        return all(session.lookup(block).result is not None for block in site().blocks()
+                   if block.snippet is not None and not session.not_run_reason(block))
+    finally:
+        session.close()
 
 
 @pytest.fixture(scope="session")
