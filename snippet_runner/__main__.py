@@ -245,6 +245,7 @@ def author_loop(root: Path, cache: Path, scratch: Path, page: str = "docs/stage-
         prose = served.wait_for(url, marker, since=began, timeout=300)
         print(f"   edit prose -> page shows it              : {prose:7.1f} s (goal <= 2 s)", flush=True)
         time.sleep(2)
+        print(f"     that rebuild                           : {_last_rebuild(served.log())}", flush=True)
         include = next(m["target"] for line in text.split("\n") if (m := INCLUDE.match(line.strip())))
         snippet = site / "snippets" / include
         code = snippet.read_text(encoding="utf-8")
@@ -258,11 +259,21 @@ def author_loop(root: Path, cache: Path, scratch: Path, page: str = "docs/stage-
         run = (float(ran[1]) * (60 if ran[2] == "min" else 1)) if ran else float("nan")
         print(f"   edit a snippet -> page shows its output  : {edited:7.1f} s, of which the snippet's run "
               f"{run:.1f} s (goal <= 2 s + its run)", flush=True)
+        both = served.wait_for(f"zh/{url}", f"bench-snippet-{token}", since=began, timeout=600)
+        print(f"     the Chinese page shows it too          : {both:7.1f} s", flush=True)
+        time.sleep(2)
+        print(f"     that rebuild                           : {_last_rebuild(served.log())}", flush=True)
 
     cold = scratch / "cold" / "snippets"  # its page and notebook caches beside it: all empty
     with Served(site, {"SNIPPETS_CACHE_DIR": str(cold)}) as served:
         first = served.wait_for(url, "snippet-pending")
         print(f"   mkdocs serve, nothing cached: first page : {first:7.1f} s, outputs pending (goal <= 30 s)", flush=True)
+
+
+def _last_rebuild(log: str) -> str:
+    """What the server's last rebuild wrote, as the snippet-outputs plugin logs it."""
+    lines = re.findall(r"snippet-outputs: ((?:partial rebuild|complete build): .*)", log)
+    return lines[-1] if lines else "(not logged)"
 
 
 def _plain_build(root: Path, config: Path) -> float:

@@ -27,6 +27,7 @@ mkdocs-static-i18n builds its other languages dirty only when ``--dirty`` is on 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import logging
@@ -99,6 +100,7 @@ class Partial:
             self._patch(i18n, "build", lambda build: functools.wraps(build)(
                 lambda config, *args, dirty=False, **kwargs: build(config, *args, dirty=dirty or self.active,
                                                                    **kwargs)))
+        self._patch_highlighting()
         warning = _DirtyWarning(self)
         logging.getLogger("mkdocs.commands.build").addFilter(warning)
         self._undo.append(lambda: logging.getLogger("mkdocs.commands.build").removeFilter(warning))
@@ -107,6 +109,37 @@ class Partial:
         original = getattr(module, name)
         setattr(module, name, wrap(original))
         self._undo.append(lambda: setattr(module, name, original))
+
+    def _patch_highlighting(self, size: int = 4096) -> None:
+        """pymdownx.highlight's Pygments call remembers its output for the same code, lexer and formatter
+        settings (a page made again for one edit highlights every other block as before: most of the
+        time of its rendering)."""
+        try:
+            import pymdownx.highlight as module
+        except ImportError:
+            return
+        if not callable(getattr(module, "highlight", None)):
+            return
+        known: collections.OrderedDict = collections.OrderedDict()
+
+        def remembered(highlight):
+            @functools.wraps(highlight)
+            def wrapper(code, lexer, formatter, outfile=None):
+                if outfile is not None or not isinstance(code, str):
+                    return highlight(code, lexer, formatter, outfile)
+                key = (code, type(lexer), repr(sorted(getattr(lexer, "options", {}).items())),
+                       repr([(type(f), getattr(f, "options", None)) for f in getattr(lexer, "filters", [])]),
+                       type(formatter), repr(sorted(getattr(formatter, "options", {}).items())))
+                if key in known:
+                    known.move_to_end(key)
+                    return known[key]
+                known[key] = html = highlight(code, lexer, formatter)
+                if len(known) > size:
+                    known.popitem(last=False)
+                return html
+            return wrapper
+
+        self._patch(module, "highlight", remembered)
 
     def uninstall(self) -> None:
         while self._undo:
@@ -233,8 +266,9 @@ class Partial:
 
 def list_templates_once(theme, known: dict) -> None:
     """Under ``mkdocs serve``: ``theme``'s environments list its templates from ``known`` while its folders
-    are unchanged. MkDocs lists them on every build, each language's, to find the theme's static files:
-    a walk of Material's 15,000 icons and a pattern test of each (a fifth of a rebuild that writes one page)."""
+    are unchanged, without the files in hidden folders. MkDocs lists them on every build, each language's,
+    to find the theme's static files (its own filter drops every hidden path): a walk of Material's 15,000
+    icons (``.icons/``) and a pattern test of each, a fifth of a rebuild that writes one page."""
     import jinja2
 
     from .pagecache import theme_digest
@@ -248,9 +282,12 @@ def list_templates_once(theme, known: dict) -> None:
 
         def list_templates(self) -> list[str]:
             key = theme_digest(getattr(self.loader, "searchpath", []))  # an installed theme by its path
-            if key not in known:
-                known.clear()
-                known[key] = self.loader.list_templates()
+            if key not in known:  # (each language's theme has its folders)
+                if len(known) > 8:
+                    known.clear()
+                # less what is in hidden folders (Material's .icons), which MkDocs' listing drops anyway
+                known[key] = [name for name in self.loader.list_templates()
+                              if not any(part.startswith(".") for part in name.split("/"))]
             return list(known[key])
 
     get_env = theme.get_env
