@@ -269,14 +269,14 @@ def run_one(snippet: Snippet, env: dict, python: str = sys.executable, zygotes=N
     """Copy the file alone into an empty folder and run it there: ``python <file>``, or, given
     ``zygotes`` (a ``zygote.Zygotes``), forked from the zygote that ran its import lines."""
     if zygotes is not None:
-        key = zygote_key(snippet, zygotes)
-        if key is not None:
-            try:
+        try:
+            key = zygote_key(snippet, zygotes)
+            if key is not None:
                 return run_forked(snippet, key, zygotes)
-            except zygotes_module.Unavailable as why:
-                outcome = run_plain(snippet, env, python)
-                outcome.note = f"run as a plain process: {why}"
-                return outcome
+        except zygotes_module.Unavailable as why:
+            outcome = run_plain(snippet, env, python)
+            outcome.note = f"run as a plain process: {why}"
+            return outcome
     return run_plain(snippet, env, python)
 
 
@@ -506,7 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     batches, how = plan(pending, seconds, args.jobs, os.cpu_count() or 1)
     zygotes = None if args.plain else zygotes_module.Zygotes(sys.executable, env)
     if zygotes is not None:
-        keys = {s.include: zygote_key(s, zygotes) for s in pending}
+        try:
+            keys = {s.include: zygote_key(s, zygotes) for s in pending}
+        except zygotes_module.Unavailable as why:
+            print(f"no zygotes ({why}): every snippet runs as a plain process", flush=True)
+            zygotes.close()
+            zygotes, keys = None, {}
+    if zygotes is not None:
         zygotes.prepare([key for key in keys.values() if key is not None])
         if args.jobs is None:  # those that share import lines run one after another
             batches = [(sorted(batch, key=lambda s: keys[s.include] or ()), jobs) for batch, jobs in batches]
