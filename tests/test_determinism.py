@@ -47,9 +47,10 @@ def _sample():
 
 
 @pytest.fixture(scope="module")
-def two_fresh_runs(tmp_path_factory, outcomes):
+def two_fresh_runs(tmp_path_factory, outcomes, snippet_session):
     """Block -> two outcomes of runs made in this test session, each from scratch: the session's own
-    run where it ran the block itself on the CPU (not from the cache), and one or two more here."""
+    run where it ran the block itself on the CPU (not from the cache), and one or two more here, with
+    as many jobs as the session's (so as many threads per snippet)."""
     runs = {}
     for block in _sample():
         outcome = outcomes[block]  # the session's one run of every selected block (the pytest plugin)
@@ -58,7 +59,8 @@ def two_fresh_runs(tmp_path_factory, outcomes):
     for number in range(2):
         needed = [block for block, made in runs.items() if len(made) < 2]
         if needed:
-            session = Session(tmp_path_factory.mktemp(f"fresh-{number}"), device="cpu", jobs=2, read_cache=False)
+            session = Session(tmp_path_factory.mktemp(f"fresh-{number}"), device="cpu",
+                              jobs=snippet_session.runner.jobs, read_cache=False)
             ran = session.run(needed)
             session.close()
             for block in needed:
