@@ -368,9 +368,129 @@ HAN_TITLE = re.compile(r"[\u4e00-\u9fff]")
 def test_math_is_typeset_by_the_sites_own_katex(page, site_url, path):
     page.goto(site_url + path, wait_until="networkidle")
     page.locator(".arithmatex .katex").first.wait_for(timeout=10000)
+    # a formula is typeset when it comes within a screen of the viewport (docs/assets/math.js): read on
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+            scrollTo(0, y); await new Promise(done => requestAnimationFrame(() => setTimeout(done, 20)));
+        } }""")
     text = page.locator("article").inner_text()
     assert "\\(" not in text and "\\tanh" not in text  # no raw LaTeX left for the reader
+    # a solution opened far from the reader's place shows its math typeset
+    closed = page.locator("article details:not([open]):has(.arithmatex)")
+    if closed.count():
+        solution = closed.first.element_handle()
+        page.evaluate("window.scrollTo(0, 0)")
+        solution.evaluate("d => { d.open = true; }")
+        page.wait_for_timeout(200)
+        assert "\\(" not in solution.inner_text()
     assert page.problems == []  # KaTeX and its fonts came from this site
+
+
+def _phone(browser):
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=1.75)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    return page
+
+
+def test_a_phone_loads_the_home_diagram_when_the_reader_scrolls(browser, site_url):
+    """On a phone the home page's diagram is below the first screen: mermaid (most of the page's script)
+    is imported when the reader starts to scroll, and the diagram is drawn from the site's own copy."""
+    page = _phone(browser)
+    try:
+        page.goto(site_url, wait_until="networkidle")
+        page.wait_for_timeout(500)
+        assert page.locator("article pre.mermaid").count() == 1
+        assert not [url for url in page.requests if "/vendor/mermaid/" in url]
+        page.mouse.wheel(0, 120)
+        _wait_for_diagrams(page)
+        assert [url for url in page.requests if "/vendor/mermaid/" in url]
+        assert all(urlparse(url).hostname == "127.0.0.1" for url in page.requests if url.startswith("http"))
+        box = page.locator("article div.mermaid").bounding_box()
+        assert box["width"] > 300 and box["height"] > 40, box
+    finally:
+        page.context.close()
+
+
+LAYOUT_SHIFTS = """() => new Promise(done => { let total = 0;
+    new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
+        .observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => done(total), 300); })"""
+
+
+@pytest.mark.parametrize("width", [412, 1280])
+@pytest.mark.parametrize("path", ["stage-1/tensors/", "zh/stage-2/autograd/", "notebooks/stage-1/tensors/", "checklist/"])
+def test_skipped_blocks_keep_their_real_height(browser, site_url, path, width):
+    """Code blocks (and a notebook's code cells) off the screen are skipped by the browser with the height
+    overrides/main.html estimates from their line count: nothing moves when they are drawn. The checklist
+    holds the space of the progress bars its script adds."""
+    context = browser.new_context(viewport={"width": width, "height": 823})
+    page = context.new_page()
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.evaluate(LAYOUT_SHIFTS) < 0.005
+        blocks = page.locator(".md-typeset > .highlight > pre, .jupyter-wrapper .jp-InputArea-editor")
+        if path != "checklist/":
+            assert blocks.count() > 5
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            estimate = block.evaluate("""b => { const s = b.style.containIntrinsicBlockSize.split(' ').pop();
+                return s.endsWith('em') ? parseFloat(s) * parseFloat(getComputedStyle(b).fontSize) : parseFloat(s); }""")
+            block.scroll_into_view_if_needed()
+            height = block.evaluate("b => b.getBoundingClientRect().height")
+            assert abs(estimate - height) < 1.5, (i, estimate, height)
+    finally:
+        context.close()
+
+
+def test_notebook_previews_use_the_trimmed_stylesheet(browser, served_site, site_url):
+    """A preview links docs/assets/notebook.css instead of the 574 KB stylesheet mkdocs-jupyter inlines,
+    and every element of it looks the same as with the whole stylesheet (the same properties computed,
+    light and dark). When this fails, mkdocs-jupyter or a notebook changed: run overrides/notebook_css.py."""
+    import mkdocs_jupyter
+
+    path = "notebooks/stage-1/tensors/"
+    html = (served_site[0] / path / "index.html").read_text(encoding="utf-8")
+    assert "md-red-50" not in html and "assets/notebook.css" in html
+    full = (Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css").read_text(encoding="utf-8")
+    styles = """() => [...document.querySelectorAll('.jupyter-wrapper, .jupyter-wrapper *')].map(e => {
+        const s = getComputedStyle(e);
+        return ['display', 'position', 'color', 'background-color', 'font-family', 'font-size', 'font-weight',
+                'line-height', 'margin', 'padding', 'border', 'width', 'white-space', 'overflow', 'flex',
+                'visibility', 'opacity', 'text-align'].map(p => s.getPropertyValue(p)).join('|'); })"""
+    seen = {}
+    for stylesheet in ("trimmed", "full"):
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+            page = context.new_page()
+            if stylesheet == "full":
+                page.route("**/assets/notebook.css", lambda route: route.fulfill(body=full, content_type="text/css"))
+            try:
+                page.goto(site_url + path, wait_until="networkidle")
+                seen[stylesheet, scheme] = page.evaluate(styles)
+            finally:
+                context.close()
+    for scheme in ("light", "dark"):
+        trimmed, whole = seen["trimmed", scheme], seen["full", scheme]
+        assert len(trimmed) == len(whole) > 1000
+        differ = [(i, a, b) for i, (a, b) in enumerate(zip(trimmed, whole)) if a != b]
+        assert differ == [], (scheme, len(differ), differ[:3])
+
+
+def test_the_content_partial_override_is_the_installed_one_but_for_notebook_stylesheets():
+    """overrides/partials/content.html is Material's, with page.content shown less the stylesheet
+    mkdocs-jupyter inlines into notebook previews."""
+    import material
+
+    original = (Path(material.__file__).parent / "templates" / "partials" / "content.html").read_text(encoding="utf-8")
+    override = (ROOT / "overrides" / "partials" / "content.html").read_text(encoding="utf-8")
+    header = "{#-\n  This file was automatically generated - do not edit\n-#}\n"
+    assert original.startswith(header) and original.count("{{ page.content }}\n") == 1, "Material's content partial changed"
+    before, after = original[len(header):].split("{{ page.content }}\n")
+    body = override.split("-#}\n", 1)[1]
+    assert body.startswith(before) and body.endswith(after), "redo overrides/partials/content.html from Material's"
 
 
 # -- what a page downloads --------------------------------------------------------------------------
