@@ -115,16 +115,21 @@ def test_ctrl_c_while_the_worker_still_imports_torch_ends_everything_within_a_se
     beside the cache) it starts in the background at the first cache miss."""
     from tests.test_build import COURSE, build
 
-    # the site's own course: its worker imports torch, torchvision and the rest (the window for Ctrl-C)
+    # The interrupted build has the site's own course: its worker imports torch, torchvision and the rest
+    # (the window for Ctrl-C). The build before it, which leaves the probe's answer, has the lighter one.
+    remembered = when == "environment remembered"
     site = make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "fast.py"\n```\n', {"fast.py": "# quick\nprint('done')\n"},
-                     course=COURSE)
-    if when == "environment remembered":
+                     course=None if remembered else COURSE)
+    if remembered:
         os.environ["SNIPPETS_CACHE_DIR"] = str(tmp_path / "cache")
         try:
             assert build(site).returncode == 0
         finally:
             del os.environ["SNIPPETS_CACHE_DIR"]
         (site / "snippets" / "fast.py").write_text("# quick, changed: a cache miss\nprint('done again')\n")
+        config = (site / "mkdocs.yml").read_text()
+        assert f"course: {site / 'course.py'}" in config
+        (site / "mkdocs.yml").write_text(config.replace(f"course: {site / 'course.py'}", f"course: {COURSE}"))
     worker = f"serve()\0{tmp_path / 'tmp'}"  # the worker's command line: python -c "...serve()" RUNS
 
     def worker_importing() -> bool:  # it runs, and no child of it has run yet (nothing in a run's out/)
