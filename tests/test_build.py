@@ -220,6 +220,14 @@ def test_a_missing_snippet_fails_the_build(tmp_path):
     assert result.returncode != 0 and "nowhere.py" in result.stderr
 
 
+def test_a_reused_page_still_fails_strict_on_a_broken_link(tmp_path):
+    """The warnings a page's rendering logged are logged again when its rendering is reused."""
+    site = make_site(tmp_path, "# Lesson\n\nSee [the missing page](missing.md).\n", {})
+    for _ in range(2):
+        result = build(site, "--strict")
+        assert result.returncode != 0 and "missing.md" in result.stderr, result.stderr
+
+
 def test_serve_watches_the_snippets():
     watched = [Path(p).resolve() for p in config().watch]
     assert (ROOT / "snippets").resolve() in watched
@@ -272,13 +280,51 @@ def build_and_read(site: Path, *args: str, env: dict[str, str] | None = None) ->
     return Built(result, files, len(list((site / "pages" / "en").glob("*.json"))))
 
 
+class Background:
+    """A function run in a thread of its own (a daemon: Ctrl-C does not wait for it); ``result()`` waits."""
+
+    def __init__(self, function, *args) -> None:
+        import threading
+
+        self._box: dict = {}
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, *args) -> None:
+        try:
+            self._box["value"] = function(*args)
+        except BaseException as error:  # noqa: BLE001 - handed to the test that waits for it
+            self._box["error"] = error
+
+    def result(self):
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["value"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _two_language_builds_started(request, tmp_path_factory) -> Background | None:
+    """The two-language site's five builds start with this module, in a thread, when a selected test
+    needs them: each build is mostly one Python thread, so they run beside the other tests' builds (the
+    one-page sites above and below) on a second core instead of after them."""
+    if any(item.module is request.module and "two_language_builds" in item.fixturenames
+           for item in request.session.items):
+        return Background(_build_two_languages, tmp_path_factory.mktemp("two-languages"))
+    return None
+
+
 @pytest.fixture(scope="module")
-def two_language_builds(tmp_path_factory) -> dict[str, Built]:
+def two_language_builds(_two_language_builds_started) -> dict[str, Built]:
     """One two-language site built five times in a row, as an author would: cold (nothing cached), warm,
     warm without the page cache, fresh (SNIPPETS_FRESH=1: the cache on disk ignored), then after an
     edit of the English page's prose. Each test below checks one of the builds (or compares two): one
     site and two worker starts (the cold and the fresh build) instead of a site and a worker per test."""
-    site = two_language_site(tmp_path_factory.mktemp("two-languages") / "site")
+    return _two_language_builds_started.result()
+
+
+def _build_two_languages(folder: Path) -> dict[str, Built]:
+    site = two_language_site(folder / "site")
     builds = {"cold": build_and_read(site, "--strict"), "warm": build_and_read(site, "--strict")}
     config = (site / "mkdocs.yml").read_text()
     (site / "mkdocs.yml").write_text(config.replace("  - snippet-outputs:\n",
@@ -375,14 +421,6 @@ def test_unchanged_pages_are_reused_and_the_site_is_the_same(two_language_builds
         assert again.result.returncode == 0, again.result.stderr
         assert again.files.keys() == first.files.keys(), other
         assert [path for path in first.files if again.files[path] != first.files[path]] == [], other
-
-
-def test_a_reused_page_still_fails_strict_on_a_broken_link(tmp_path):
-    """The warnings a page's rendering logged are logged again when its rendering is reused."""
-    site = make_site(tmp_path, "# Lesson\n\nSee [the missing page](missing.md).\n", {})
-    for _ in range(2):
-        result = build(site, "--strict")
-        assert result.returncode != 0 and "missing.md" in result.stderr, result.stderr
 
 
 def test_an_edited_page_is_made_again(two_language_builds):
