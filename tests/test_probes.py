@@ -325,23 +325,44 @@ session.close()
 """
 
 
+FALLBACK_PROBE = ("# what holds without the sandbox\nimport os, socket\n"
+                  "try:\n    socket.create_connection(('1.1.1.1', 80), 3)\n    print('reached')\n"
+                  "except OSError as error:\n    print('refused' if 'disabled here' in str(error) else error)\n"
+                  "print(sorted(n for n in os.environ if 'TOKEN' in n or n.startswith('SNIPPETS_')))\n")
+
+
+@pytest.fixture(scope="module")
+def fallback_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """Both ways without the sandbox, each a process of its own, started together (each is mostly one
+    thread: its worker's start and the environment probe's import of torch)."""
+    started = {}
+    for why in ("off", "not installed"):
+        folder = tmp_path_factory.mktemp("fallback")
+        (folder / "probe.py").write_text(FALLBACK_PROBE)
+        (folder / "run.py").write_text(FALLBACK)
+        env = {**os.environ, "GITHUB_TOKEN": "ghp_probe_secret", "PYTHONPATH": str(ROOT)}
+        if why == "off":
+            env["SNIPPETS_SANDBOX"] = "0"
+        else:
+            (folder / "bin").mkdir()
+            env["PATH"] = str(folder / "bin")  # no bwrap on it
+        started[why] = subprocess.Popen([sys.executable, str(folder / "run.py"), str(folder)], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = {}
+    try:
+        for why, process in started.items():
+            stdout, stderr = process.communicate(timeout=300)
+            done[why] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    finally:
+        for process in started.values():
+            process.kill()  # only one that did not finish in time
+    return done
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("why", ["off", "not installed"])
-def test_the_fallback_says_once_what_is_missing_and_still_runs(tmp_path, why):
-    (tmp_path / "probe.py").write_text(
-        "# what holds without the sandbox\nimport os, socket\n"
-        "try:\n    socket.create_connection(('1.1.1.1', 80), 3)\n    print('reached')\n"
-        "except OSError as error:\n    print('refused' if 'disabled here' in str(error) else error)\n"
-        "print(sorted(n for n in os.environ if 'TOKEN' in n or n.startswith('SNIPPETS_')))\n")
-    (tmp_path / "run.py").write_text(FALLBACK)
-    env = {**os.environ, "GITHUB_TOKEN": "ghp_probe_secret", "PYTHONPATH": str(ROOT)}
-    if why == "off":
-        env["SNIPPETS_SANDBOX"] = "0"
-    else:
-        (tmp_path / "bin").mkdir()
-        env["PATH"] = str(tmp_path / "bin")  # no bwrap on it
-    done = subprocess.run([sys.executable, str(tmp_path / "run.py"), str(tmp_path)], env=env, capture_output=True,
-                          text=True, timeout=300)
+def test_the_fallback_says_once_what_is_missing_and_still_runs(fallback_runs, why):
+    done = fallback_runs[why]
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "ok refused\n[]"
     said = [line for line in done.stderr.splitlines() if "without the sandbox" in line]
