@@ -97,7 +97,8 @@ OUTPUT_DIR = "_snippet_outputs"
 NOTEBOOK_DIR = "notebooks"
 REUSED_TEMPLATE = "snippet-outputs-reused.html"  # a page whose templated HTML is reused (pagecache): that HTML
 SITE_URL = "\x00site_url\x00"  # site_url as stored in the page cache
-QUICK_WAIT_S = 2.0  # mkdocs serve: how long a rebuild waits for snippets it had to start
+QUICK_WAIT_S = 2.0  # mkdocs serve: how long a rebuild waits for snippets it had to start, at least,
+LONG_WAIT_S = 10.0  # and at most (for a snippet whose last run took long: 1.5 times that, plus a second)
 NOTEBOOKS_IDLE_S = 10.0  # mkdocs serve: the edited pages' notebooks are made once no rebuild came for this long
 PENDING = "pending"  # an Outcome status of this plugin's own: a snippet still running in the background
 CANONICAL_TOKEN = "SNIPPETOUTPUT0000000000000000N"  # the placeholder as stored in the page cache
@@ -145,6 +146,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self._notebooks_due = False  # mkdocs serve: this rebuild writes the notebooks left for later
         self._notebooks_timer: threading.Timer | None = None
         self._awaited: set[str] = set()  # mkdocs serve: the results the build under way waits for
+        self._run_seconds: dict[str, float] = {}  # mkdocs serve: a snippet's path -> how long its last run took
         self._shown_pending: set[str] = set()  # mkdocs serve: the results this build showed as pending
         self._theme_listing: dict = {}  # mkdocs serve: the theme's templates (partial.list_templates_once)
         self._copied: dict[str, str] = {}  # mkdocs serve: a notebook's path -> the text last copied to the site
@@ -189,6 +191,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self.command = command
         if command == "serve" and self.partial is None:
             self.partial = Partial()
+            self.partial.highlight_once()
 
     def on_config(self, config):
         if self._config is config:  # mkdocs-static-i18n building the next language: keep the session
@@ -347,8 +350,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     def _resolve(self, blocks) -> dict:
         """mkdocs serve: outcomes for what needs no run now (cached, not executed here, run earlier in
-        the background); the others go to the background. A rebuild waits a moment for them (an edited
-        snippet that runs quickly shows in one rebuild); what is still running then is pending."""
+        the background); the others go to the background. A rebuild waits a moment for them, as long as
+        their last run took and half as long again plus a second (2 to 10 s): an edited snippet that runs
+        in seconds shows in one rebuild; what is still running then is pending."""
         session, background = self.session, self.background
         known = background.environment_known()
         ready, waiting, outcomes = [], {}, {}
@@ -371,6 +375,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                     done = self._looked_up[key] = Outcome("ok", result, cached=True)
             if done is not None:
                 outcomes[block] = done
+                if done.result is not None:
+                    self._run_seconds[str(block.snippet)] = done.result.duration
             else:
                 waiting.setdefault(key, []).append(block)
         outcomes.update(session.run(ready))  # nothing here runs: not executed here, or inline
@@ -378,7 +384,11 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             with self._notify_lock:  # what arrives while this build waits for it needs no rebuild of its own
                 self._awaited = set(waiting)
             background.want(waiting)
-            background.wait(list(waiting), QUICK_WAIT_S)
+            # not again for what a language built before showed pending: the result makes a rebuild anyway
+            awaited = [key for key in waiting if key not in self._shown_pending]
+            last = [self._run_seconds.get(str(group[0].snippet), 0.0) for key, group in waiting.items()
+                    if key in awaited]
+            background.wait(awaited, min(LONG_WAIT_S, max([QUICK_WAIT_S] + [1.5 * s + 1.0 for s in last])))
             with self._notify_lock:  # from now on a result asks for a rebuild; those that came are stored
                 self._awaited = set()
             for key in list(waiting):

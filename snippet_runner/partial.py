@@ -23,6 +23,8 @@ mkdocs-static-i18n builds its other languages dirty only when ``--dirty`` is on 
   table of contents, metadata, anchors), so the pages that are built show it as before; when the
   navigation changed (a title), every page is written again from those.
 - :meth:`Partial.entries_not_built`: the search entries of the pages this build did not write.
+- :meth:`Partial.highlight_once` and :func:`list_templates_once`: what every rebuild did again for
+  nothing (Pygments on the code blocks an edit did not touch, the theme's 15,000 icons) is done once.
 """
 
 from __future__ import annotations
@@ -77,15 +79,17 @@ class Partial:
         self._every_written: set[str] = set()  # languages whose pages are all written (the navigation changed)
         self._built: set[tuple[str, str]] = set()
         self._pages: dict[str, list[str]] = {}  # language -> its pages' src_uri in this build
-        self._undo: list = []
+        self._undo: list = []  # what puts back what install() and highlight_once() changed
+        self._installed = False
 
     # -- the dirty builds ----------------------------------------------------------------------------
 
     def install(self) -> None:
         """Make every later build of this ``mkdocs serve`` a dirty one while the last one completed (with
         ``--dirty`` MkDocs makes every build one, and warns)."""
-        if self._undo:
+        if self._installed:
             return
+        self._installed = True
         from mkdocs.commands import serve
 
         def dirty_build(build):
@@ -100,7 +104,6 @@ class Partial:
             self._patch(i18n, "build", lambda build: functools.wraps(build)(
                 lambda config, *args, dirty=False, **kwargs: build(config, *args, dirty=dirty or self.active,
                                                                    **kwargs)))
-        self._patch_highlighting()
         warning = _DirtyWarning(self)
         logging.getLogger("mkdocs.commands.build").addFilter(warning)
         self._undo.append(lambda: logging.getLogger("mkdocs.commands.build").removeFilter(warning))
@@ -110,10 +113,10 @@ class Partial:
         setattr(module, name, wrap(original))
         self._undo.append(lambda: setattr(module, name, original))
 
-    def _patch_highlighting(self, size: int = 4096) -> None:
-        """pymdownx.highlight's Pygments call remembers its output for the same code, lexer and formatter
-        settings (a page made again for one edit highlights every other block as before: most of the
-        time of its rendering)."""
+    def highlight_once(self, size: int = 4096) -> None:
+        """From now on (the first build of ``mkdocs serve`` on), pymdownx.highlight's Pygments call
+        remembers its output for the same code, lexer and formatter settings: a page made again for one
+        edit highlights every other block as before (most of the time of its rendering)."""
         try:
             import pymdownx.highlight as module
         except ImportError:
@@ -144,6 +147,7 @@ class Partial:
     def uninstall(self) -> None:
         while self._undo:
             self._undo.pop()()
+        self._installed = False
 
     def _begin(self, dirty: bool) -> bool:
         """A serve build begins: it is a dirty one when asked for or when the last one completed."""
