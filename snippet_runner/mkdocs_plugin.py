@@ -20,6 +20,7 @@ Registered through the ``mkdocs.plugins`` entry point (pyproject.toml); configur
           notebooks: true       # a notebook per page, with a preview page (mkdocs-jupyter)
           course: site_hooks/course.py  # the site's own policy (see below), relative to mkdocs.yml
           page_cache: true      # reuse what earlier builds made of unchanged pages (see below)
+          read_by_every_page: []  # pages whose text goes into every page (mkdocs serve, see below)
 
 The course file is plain Python; what it defines in capitals is the site's policy, all optional:
 ``PRELOAD`` (modules the warm worker imports once before forking snippets), ``COLAB_HAS``
@@ -43,6 +44,13 @@ a page's Markdown is rendered again only when it, a file it includes, the site's
 Markdown configuration changed; its templated HTML and search entries are made again only when its
 content, the navigation, the theme, the config or a plugin's code changed; a page's notebook only
 when its text or its outputs changed (and written to disk only when its bytes differ).
+
+``mkdocs serve`` rebuilds write only what a change touches (:mod:`~snippet_runner.partial`): the
+edited page, the pages that include an edited snippet or whose output arrived, in every language; every
+page when the site's files, mkdocs.yml, the theme, a plugin's or hook's code, a title in the navigation
+or a page named in ``read_by_every_page`` changed. The other pages stay as the last build wrote them
+(their search entries too). An edited page's notebook and its preview follow once no rebuild came for
+10 s. ``mkdocs build`` always makes the whole site.
 
 Languages (mkdocs-static-i18n): the i18n plugin builds the default language, then calls MkDocs' build
 again, with the same config, for each other language. The plugin keeps its session across those

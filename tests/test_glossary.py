@@ -212,3 +212,46 @@ def test_a_linked_page_is_reused_until_its_html_changes(tmp_path, monkeypatch):
     hook.on_page_content("<p>Two tensors.</p>", page, config, [glossary])
     hook.on_post_build(config)  # the old version of the page is gone
     assert len(list((tmp_path / ".cache" / "glossary" / "en").glob("*.json"))) == 1
+
+
+def test_a_build_that_skipped_pages_keeps_their_linked_html(tmp_path, monkeypatch):
+    """A mkdocs serve rebuild makes only the pages that changed (snippet_runner/partial.py): the records
+    of the pages it skipped stay (evicting them would make the next full build link every page again);
+    a build that linked every page evicts what it did not use."""
+    from types import SimpleNamespace
+
+    import site_hooks.glossary as hook
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "glossary.zh.md").write_text(
+        "| English term | 译法 | 说明 | 避免的译法 |\n| --- | --- | --- | --- |\n| tensor | 张量 | n | |\n", encoding="utf-8")
+
+    class Config(dict):
+        config_file_path = str(tmp_path / "mkdocs.yml")
+
+    def doc(uri):
+        return SimpleNamespace(src_uri=uri, url=uri.removesuffix(".md") + "/", is_documentation_page=lambda: True)
+
+    class Files(list):
+        def documentation_pages(self):
+            return list(self)
+
+    config = Config(docs_dir=str(tmp_path / "docs"))
+    files = Files([doc("glossary.md"), doc("a.md"), doc("b.md")])
+    a, b = (SimpleNamespace(file=SimpleNamespace(src_uri=f"{n}.md"), url=f"{n}/") for n in "ab")
+    records = tmp_path / ".cache" / "glossary" / "en"
+    monkeypatch.setattr(hook, "_cache", {})
+
+    def build(*pages_and_html):
+        monkeypatch.setattr(hook, "_store", {})  # MkDocs loads the hook again for each build
+        hook.on_files(files, config)
+        for page, text in pages_and_html:
+            hook.on_page_content(text, page, config, files)
+        hook.on_page_content("<table></table>", SimpleNamespace(file=doc("glossary.md"), url="glossary/"),
+                             config, files)
+        hook.on_post_build(config)
+        return len(list(records.glob("*.json")))
+
+    assert build((a, "<p>A tensor.</p>"), (b, "<p>B tensor.</p>")) == 2
+    assert build((a, "<p>A tensor, edited.</p>")) == 3  # b skipped: its record stays (and a's old one)
+    assert build((a, "<p>A tensor, edited.</p>"), (b, "<p>B tensor.</p>")) == 2  # every page: the unused goes
