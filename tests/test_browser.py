@@ -440,7 +440,8 @@ def test_skipped_blocks_keep_their_real_height(browser, site_url, path, width):
                 return s.endsWith('em') ? parseFloat(s) * parseFloat(getComputedStyle(b).fontSize) : parseFloat(s); }""")
             block.scroll_into_view_if_needed()
             height = block.evaluate("b => b.getBoundingClientRect().height")
-            assert abs(estimate - height) < 1.5, (i, estimate, height)
+            # exact for a lesson's blocks; a notebook cell's line is 18.18 px give or take a rounding
+            assert abs(estimate - height) < (3 if "notebooks/" in path else 1.5), (i, estimate, height)
     finally:
         context.close()
 
@@ -521,7 +522,8 @@ def test_mermaid_and_katex_load_only_on_pages_that_use_them(browser, served_site
     diagrams, math = 'class="mermaid"' in html, 'class="arithmatex"' in html
     page, finished = _load_recording(browser, site_url + path)
     try:
-        if diagrams:  # drawn by the site's own mermaid
+        if diagrams:  # drawn by the site's own mermaid, once on the screen
+            page.evaluate("document.querySelector('pre.mermaid, div.mermaid').scrollIntoView()")
             page.wait_for_function("!document.querySelector('pre.mermaid')", timeout=20000)
         if math:
             page.locator(".arithmatex .katex").first.wait_for(timeout=10000)
