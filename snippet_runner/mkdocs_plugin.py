@@ -106,7 +106,7 @@ NOTEBOOK_DIR = "notebooks"
 REUSED_TEMPLATE = "snippet-outputs-reused.html"  # a page whose templated HTML is reused (pagecache): that HTML
 SITE_URL = "\x00site_url\x00"  # site_url as stored in the page cache
 QUICK_WAIT_S = 2.0  # mkdocs serve: how long a rebuild waits for snippets it had to start, at least,
-LONG_WAIT_S = 10.0  # and at most (for a snippet whose last run took long: 1.5 times that, plus a second)
+LONG_WAIT_S = 10.0  # and at most (for a snippet whose last run took long: 3 times that, plus a second)
 NOTEBOOKS_IDLE_S = 10.0  # mkdocs serve: the edited pages' notebooks are made once no rebuild came for this long
 PENDING = "pending"  # an Outcome status of this plugin's own: a snippet still running in the background
 CANONICAL_TOKEN = "SNIPPETOUTPUT0000000000000000N"  # the placeholder as stored in the page cache
@@ -358,9 +358,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
 
     def _resolve(self, blocks) -> dict:
         """mkdocs serve: outcomes for what needs no run now (cached, not executed here, run earlier in
-        the background); the others go to the background. A rebuild waits a moment for them, as long as
-        their last run took and half as long again plus a second (2 to 10 s): an edited snippet that runs
-        in seconds shows in one rebuild; what is still running then is pending."""
+        the background); the others go to the background. A rebuild waits a moment for them, three times
+        as long as their last run took plus a second (2 to 10 s; a loaded machine runs them slower): an
+        edited snippet that runs in seconds shows in one rebuild; what is still running then is pending."""
         session, background = self.session, self.background
         known = background.environment_known()
         ready, waiting, outcomes = [], {}, {}
@@ -396,7 +396,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             awaited = [key for key in waiting if key not in self._shown_pending]
             last = [self._run_seconds.get(str(group[0].snippet), 0.0) for key, group in waiting.items()
                     if key in awaited]
-            background.wait(awaited, min(LONG_WAIT_S, max([QUICK_WAIT_S] + [1.5 * s + 1.0 for s in last])))
+            background.wait(awaited, min(LONG_WAIT_S, max([QUICK_WAIT_S] + [3 * s + 1.0 for s in last])))
             with self._notify_lock:  # from now on a result asks for a rebuild; those that came are stored
                 self._awaited = set()
             for key in list(waiting):
