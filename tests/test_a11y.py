@@ -72,8 +72,11 @@ def test_no_serious_or_critical_axe_violation(browser, served_site, site_url, pa
             page.wait_for_function("!document.querySelector('pre.mermaid')", timeout=20000)
         # Code blocks off the screen are skipped by the browser until a reader scrolls to them
         # (content-visibility, docs/assets/site.css): axe reads colours from the rendering, so the
-        # whole page is drawn as a reader who scrolls through it sees it.
-        page.add_style_tag(content="* { content-visibility: visible !important; }")
+        # whole page is drawn as a reader who scrolls through it sees it. Material fades code colours
+        # in 125 ms (a transition): on a busy machine axe read a block's light-scheme background
+        # mid-fade in the dark scheme, so it reads the colours the fade ends on.
+        page.add_style_tag(content="* { content-visibility: visible !important; transition: none !important; }")
+        page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         violations = axe_violations(page)
     finally:
         context.close()
