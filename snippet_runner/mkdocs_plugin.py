@@ -107,6 +107,7 @@ REUSED_TEMPLATE = "snippet-outputs-reused.html"  # a page whose templated HTML i
 SITE_URL = "\x00site_url\x00"  # site_url as stored in the page cache
 QUICK_WAIT_S = 2.0  # mkdocs serve: how long a rebuild waits for snippets it had to start, at least,
 LONG_WAIT_S = 10.0  # and at most (for a snippet whose last run took long: 3 times that, plus a second)
+WATCH_SETTLE_S = 1.0  # mkdocs serve: after the file observer starts, its first snapshot is taken within this
 NOTEBOOKS_IDLE_S = 10.0  # mkdocs serve: the edited pages' notebooks are made once no rebuild came for this long
 PENDING = "pending"  # an Outcome status of this plugin's own: a snippet still running in the background
 CANONICAL_TOKEN = "SNIPPETOUTPUT0000000000000000N"  # the placeholder as stored in the page cache
@@ -140,6 +141,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self.background: Background | None = None  # mkdocs serve: the snippets not yet run
         self._trigger: Path | None = None  # mkdocs serve: a watched file, touched as results arrive
         self._missed = False
+        self._watching = False  # mkdocs serve: the server's observer sees the trigger file
         self._notify_lock = threading.Lock()
         self._builds = 0  # builds begun (a serve rebuild is one, whatever the number of languages)
         self._triggered_for = -1  # the number of builds begun when the server was last asked to rebuild
@@ -419,7 +421,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         with self._notify_lock:
             if key is not None and key in self._awaited and key not in self._shown_pending:
                 return
-            if self._trigger is None:  # before the server watches it: on_serve calls again
+            if self._trigger is None or not self._watching:  # before the server watches it: told again then
                 self._missed = True
                 return
             if self._triggered_for == self._builds:
@@ -443,9 +445,24 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             self._trigger = folder / "arrived"
             self._trigger.write_text("0\n")
             server.watch(str(folder))
-            if self._missed:
-                self._results_arrived()
+            threading.Thread(target=self._watch_begins, args=(server,), daemon=True,
+                             name="snippet-results-watched").start()
         return server
+
+    def _watch_begins(self, server) -> None:
+        """Once the server's file observer runs (it starts after on_serve, in LiveReloadServer.serve, and
+        its first snapshot would hide a trigger written before), results arriving ask for rebuilds;
+        what arrived before asks now. A trigger written earlier was lost: a first serve then never showed
+        the outputs that arrived while its first build ran."""
+        deadline = time.monotonic() + 60
+        while not server.observer.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(WATCH_SETTLE_S)
+        with self._notify_lock:
+            self._watching = True
+            missed, self._missed = self._missed, False
+        if missed:
+            self._results_arrived()
 
     def _add_notebook(self, file, markdown: str, blocks, files, config) -> None:
         title = next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), file.name)
