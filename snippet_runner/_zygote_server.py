@@ -36,13 +36,30 @@ MAIN = types.ModuleType("__main__")  # the snippets' `__main__`: what their impo
 MAIN.__dict__.update(__builtins__=builtins, __package__=None, __spec__=None, __cached__=None, __annotations__={})
 
 
-def python_threads() -> int:
-    """Python threads of this process: a fork copies only the calling one, so a zygote forks only
-    while it has one. Native pools started by an import are another matter: numpy's OpenBLAS
-    starts one at import and stops it before every fork by its own pthread_atfork handler (the
-    child starts it again on its first BLAS call); OpenMP's pool is created by the first torch
-    operation, which no import line runs."""
-    return threading.active_count()
+def threads_a_fork_would_lose() -> str | None:
+    """Why a fork of this process could not carry on as a plain run would, or None.
+
+    A fork copies only the calling thread. Python threads an import started would be missing in the
+    child, and so would native ones; worse, a library that joins its threads at exit (onnxruntime
+    starts two at import and joins them in its exit handlers) then waits forever in the child,
+    once a thread the child starts later (OpenMP's) reuses the lost thread's stack and descriptor:
+    seen on 2026-12-03, a forked cv_classify_deploy.py printed all its output and hung at exit.
+    The one pool tolerated is OpenBLAS's (numpy's, scipy's): it stops its pool in its own
+    pthread_atfork handler and starts it again in the child on its first BLAS call. Each OpenBLAS
+    library loaded may own up to one thread per core besides the caller's."""
+    python = threading.active_count()
+    if python != 1:
+        return f"the import lines left {python} Python threads running: a fork copies one"
+    native = len(os.listdir("/proc/self/task")) - 1
+    with open("/proc/self/maps") as maps:
+        libraries = {line.split(None, 5)[5].strip() for line in maps if len(line.split(None, 5)) == 6}
+    openblas = [path for path in libraries if "openblas" in os.path.basename(path).lower()]
+    allowed = len(openblas) * max((os.cpu_count() or 1) - 1, 0)
+    if native > allowed:
+        return (f"the import lines left {native} threads besides the main one, of which at most {allowed} "
+                f"belong to OpenBLAS (which stops its pool before a fork): a fork copies only one thread, and "
+                f"a library that joins the others at exit would wait forever")
+    return None
 
 
 def send(stream, message: dict) -> None:
@@ -157,9 +174,10 @@ def become_zygote(request: dict, replies):
             file.write(traceback.format_exc())
         send(replies, {"token": request["token"], "error": True})
         os._exit(1)
-    if python_threads() != 1:  # a fork would copy only one of them: no snippet may start here
+    lost = threads_a_fork_would_lose()
+    if lost is not None:  # no snippet may start here
         with open(report, "w") as file:
-            file.write(f"the import line left {python_threads()} Python threads running: a fork copies one")
+            file.write(lost)
         send(replies, {"token": request["token"], "error": True})
         os._exit(1)
     with open(report, "w") as file:

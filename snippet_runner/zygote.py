@@ -254,7 +254,7 @@ class Zygotes:
         report = Path(path + ".output").read_text(errors="replace")
         if not ready.get("ready"):
             os.close(command)
-            self._refused[lines] = f"its import line {lines[-1]!r} failed in a zygote: {report.strip()[-300:]}"
+            self._refused[lines] = f"no zygote after its import line {lines[-1]!r}: {report.strip()[-300:]}"
             raise Unavailable(self._refused[lines])
         zygote = _Zygote(lines, pid, command, parent.seconds + ready["seconds"], parent.output + report)
         self._zygotes[lines] = zygote

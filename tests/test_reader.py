@@ -178,6 +178,26 @@ def test_an_import_line_that_fails_in_a_zygote_runs_the_snippet_plain(tmp_path, 
     assert "ModuleNotFoundError" in outcome.output and "plain process" in outcome.note
 
 
+def test_an_import_that_leaves_native_threads_runs_plain_and_openblas_still_forks(tmp_path, env, zygotes):
+    # onnxruntime starts two native threads at import and joins them at exit: forked, the snippet
+    # below printed everything and then hung at exit (OpenMP's new threads reuse the lost ones'
+    # descriptors). numpy's OpenBLAS pool stops itself before a fork, so numpy still forks.
+    pytest.importorskip("onnxruntime", reason="onnxruntime is one of the course's packages (requirements.lock)")
+    source = ("import onnxruntime\nimport torch\n"
+              "x = torch.randn(512, 512)\nprint(float((x @ x).relu().sum()) > 0)\n")
+    snippet = _snippet(tmp_path, "ort.py", source, timeout=60)
+    zygotes.prepare([reader.zygote_key(snippet, zygotes)])
+    started = time.monotonic()
+    outcome = reader.run_one(snippet, env, zygotes=zygotes)
+    assert outcome.ok and outcome.output.strip().endswith("True"), outcome.output
+    assert not outcome.forked and "threads besides the main one" in outcome.note, outcome.note
+    assert time.monotonic() - started < 45  # not its time limit: it did not hang
+    numpy_snippet = _snippet(tmp_path, "blas.py", "import numpy\nprint(numpy.ones((300, 300)).dot(numpy.ones(300)).sum())\n")
+    zygotes.prepare([reader.zygote_key(numpy_snippet, zygotes)])
+    forked = reader.run_one(numpy_snippet, env, zygotes=zygotes)
+    assert forked.ok and forked.forked and forked.output.strip() == "90000.0", forked.output
+
+
 def test_a_failure_forked_from_a_zygote_is_confirmed_alone_as_a_plain_process(tmp_path, env, zygotes):
     passing = _snippet(tmp_path, "passes.py", "import colorsys\nprint('fine')\n")
     failing = _snippet(tmp_path, "fails.py", "import colorsys\nraise SystemExit(2)\n")
