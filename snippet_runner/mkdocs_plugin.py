@@ -30,7 +30,9 @@ Notebooks credit the site by its ``site_name`` (per language with mkdocs-static-
 Each page with code also becomes a Jupyter notebook (its prose and its snippets, with the outputs
 the build produced): offered for download, and rendered by mkdocs-jupyter as a "notebook preview"
 page under ``notebooks/`` (out of the nav and the search index), which also proves at build time
-that every generated notebook is valid.
+that every generated notebook is valid. The notebook holds its figures (it works on its own); the
+preview page links the figure files the lesson page shows, lazily loaded, instead of carrying them
+inline (:mod:`~snippet_runner.preview_images`).
 
 ``mkdocs serve``: the first build does not wait for snippets without a cached result. Their
 outputs show as pending (in the page's language), they run in the background
@@ -63,6 +65,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import html
 import json
 import logging
@@ -95,7 +98,8 @@ from .collect import CollectError
 from .figures import figure_for
 from .labels import labels
 from .notebook import page_notebook
-from .render import failure_message, outcome_html, output_position, page_stamp_html
+from .preview_images import Placed, digest_name, link_images
+from .render import failure_message, outcome_html, output_position, page_stamp_html, shown_figures
 from .results import Outcome
 from .site import Site
 
@@ -172,6 +176,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         self.outcomes: dict = {}
         self.notebooks: dict[str, str] = {}  # page -> its notebook's path in the site
         self.previews: dict[str, str] = {}
+        self._preview_figures: dict[str, list] = {}  # a preview's URL -> (a figure file its notebook holds, its alt)
         self.language: tuple[str, str] = ("en", "")
         self._generated: set[str] = set()  # the files this plugin added (figures, notebooks): no page links them
         self._render_context: str | None = None
@@ -498,6 +503,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         files.append(preview)
         self._generated.add(uri)
         self.previews[file.src_uri] = preview.url
+        self._preview_figures[preview.url] = [  # what the notebook holds, and the page's own file with its alt
+            (figure_for(f, language), shown, alt) for b in blocks if self.outcomes[b].result is not None
+            for f, (shown, alt) in zip(self.outcomes[b].result.figures,
+                                       shown_figures(b, self.outcomes[b].result, language))]
 
     def _defer(self, uri: str, text: str) -> bool:
         """mkdocs serve: a page's changed notebook is written (and its preview rendered again: seconds of
@@ -695,6 +704,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         return output
 
     def on_page_content(self, html, page, config, files):
+        if page.url in self._preview_figures:  # a notebook preview: its figures as files, not inline base64
+            return link_images(html, self._preview_image_place(page, config, files))
         _, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))
         if not blocks:
             return self._stamped(html, page, config, blocks)
@@ -716,6 +727,31 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                               language, page.url, self._outcome_digest(block, outcome))
 
         return self._stamped(token.sub(output, html), page, config, blocks)
+
+    def _preview_image_place(self, page, config, files):
+        """Where a preview's image goes (preview_images.link_images): the figure file the lesson page
+        shows, when the bytes are one of its figures'; otherwise a file of their own, named by their
+        digest, under _snippet_outputs/inline/."""
+        known = {}
+        for held, shown, alt in self._preview_figures[page.url]:
+            for figure in dict.fromkeys((held, shown)):
+                try:
+                    known.setdefault(hashlib.sha256(figure.read_bytes()).digest(), (figure, alt))
+                except OSError:
+                    continue
+
+        def place(data: bytes, mime: str) -> Placed:
+            figure, alt = known.get(hashlib.sha256(data).digest(), (None, None))
+            if figure is not None:
+                uri = f"{OUTPUT_DIR}/{self.session.figure_uri(figure)}"
+            else:
+                uri = f"{OUTPUT_DIR}/inline/{digest_name(data, mime)}"
+                if files.get_file_from_path(uri) is None:
+                    self._generated.add(uri)
+                    files.append(File.generated(config, uri, content=data))
+            return Placed(get_relative_url(uri, page.url), alt)
+
+        return place
 
     def _stamped(self, html: str, page, config, blocks) -> str:
         # The page's "verified with" stamp goes right under its title, with the notebook buttons.

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import cache, figures
 from .collect import Block
 from .labels import labels, not_run_reason
+from .preview_images import image_size
 from .results import Outcome
 
 # Terminal escapes: OSC (title, clipboard, hyperlinks: ESC ] ... BEL or ESC \), CSI (colours, cursor),
@@ -104,6 +105,29 @@ def direct_libraries(code: str, distributions: dict[str, str]) -> dict[str, str]
     return {d: v for d, v in sorted(distributions.items()) if d in wanted}
 
 
+def _pixel_size(figure: Path) -> tuple[int, int] | None:
+    try:
+        with open(figure, "rb") as handle:
+            return image_size(handle.read(64 * 1024))
+    except OSError:
+        return None
+
+
+def shown_figures(block: Block, result, language: str = "en") -> list[tuple[Path, str]]:
+    """A result's figures as a page in this language shows them: each file (a Chinese page's twin where
+    there is one) with its alt text (its title, translated)."""
+    words = labels(language)
+    chinese = figures.read_record(result.figures) if language == "zh" else None
+    shown = []
+    for number, figure in enumerate(result.figures, 1):
+        title = result.figure_titles[number - 1] if number <= len(result.figure_titles) else ""
+        if chinese and number <= len(chinese):  # the Chinese twin and its translated title (figures.py)
+            figure, title = figures.figure_for(figure, language), figures.chinese_title(title, chinese[number - 1])
+        shown.append((figure, (words["figure_alt_titled"] if title else words["figure_alt"]).format(
+            title=title, number=number, include=block.include)))
+    return shown
+
+
 def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], str], language: str = "en") -> str:
     """The box shown under a block: its output and figures, why it did not run, or its traceback."""
     words = labels(language)
@@ -121,16 +145,12 @@ def outcome_html(block: Block, outcome: Outcome, figure_url: Callable[[Path], st
     parts = []
     if text:
         parts.append(f"<pre><code>{html.escape(text)}</code></pre>")
-    chinese = figures.read_record(result.figures) if language == "zh" else None
-    for number, figure in enumerate(result.figures, 1):
-        title = result.figure_titles[number - 1] if number <= len(result.figure_titles) else ""
-        if chinese and number <= len(chinese):  # the Chinese twin and its translated title (figures.py)
-            figure, title = figures.figure_for(figure, language), figures.chinese_title(title, chinese[number - 1])
-        alt = (words["figure_alt_titled"] if title else words["figure_alt"]).format(
-            title=title, number=number, include=block.include)
+    for figure, alt in shown_figures(block, result, language):
+        size = _pixel_size(figure)  # the space is held while it loads: nothing below it moves
+        sized = f' width="{size[0]}" height="{size[1]}"' if size else ""
         parts.append(
             f'<figure class="snippet-figure"><img src="{html.escape(figure_url(figure))}" '
-            f'alt="{html.escape(alt)}" loading="lazy"></figure>'
+            f'alt="{html.escape(alt)}"{sized} loading="lazy" decoding="async"></figure>'
         )
     if not parts:
         parts.append(f'<p class="snippet-silent">{html.escape(words["no_output"])}</p>')

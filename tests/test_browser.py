@@ -480,6 +480,58 @@ def test_notebook_previews_use_the_trimmed_stylesheet(browser, served_site, site
         assert differ == [], (scheme, len(differ), differ[:3])
 
 
+def _notebook_images(notebook: Path) -> list[bytes]:
+    import base64
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [base64.b64decode(o["data"]["image/png"]) for c in cells if c["cell_type"] == "code"
+            for o in c["outputs"] if "image/png" in o.get("data", {})]
+
+
+@pytest.mark.parametrize("path", ["notebooks/stage-1/tensors/", "zh/notebooks/stage-2/autograd/"])
+def test_notebook_previews_link_their_figures_instead_of_inlining_them(browser, served_site, site_url, path):
+    """A preview's figures are files (snippet_runner/preview_images.py): none inline, each the bytes of
+    the downloadable notebook's figure (the Chinese figures on a Chinese preview) with the lesson's alt
+    text, sized so that nothing moves when it loads, and loaded as it comes near the screen."""
+    from snippet_runner.preview_images import image_size
+
+    folder = served_site[0]
+    html = (folder / path / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'src="data:', html)
+    figures = _notebook_images(folder / (path.rstrip("/") + ".ipynb"))
+    tags = re.findall(r"<img\b[^>]*>", html[html.index('class="jupyter-wrapper"'):])
+    assert len(tags) == len(figures) > 0
+    for tag, figure in zip(tags, figures):
+        src = re.search(r'src="([^"]+)"', tag)[1]
+        file = (folder / path / src).resolve()
+        assert file.is_file() and file.read_bytes() == figure, (tag, file)
+        assert f'width="{image_size(figure)[0]}" height="{image_size(figure)[1]}"' in tag
+        assert 'loading="lazy"' in tag
+    lesson = (folder / path.replace("notebooks/", "") / "index.html").read_text(encoding="utf-8")
+    lesson_alts = set(re.findall(r'class="snippet-figure"><img src="[^"]*" alt="([^"]*)"', lesson))
+    assert [re.search(r'alt="([^"]*)"', tag)[1] in lesson_alts for tag in tags] == [True] * len(tags)
+    if path.startswith("zh/"):  # the Chinese twins, as on the Chinese lesson
+        english = _notebook_images(folder / (path[3:].rstrip("/") + ".ipynb"))
+        assert len(english) == len(figures) and any(a != b for a, b in zip(english, figures))
+        assert any(".zh.png" in tag for tag in tags)
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        images = page.locator(".jupyter-wrapper img")
+        assert images.count() == len(figures)
+        for i in range(images.count()):
+            image = images.nth(i)
+            before = image.evaluate("i => i.getBoundingClientRect().height")
+            image.scroll_into_view_if_needed()
+            page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
+            after = image.evaluate("i => i.getBoundingClientRect().height")
+            assert before > 20 and abs(before - after) < 1, (i, before, after)
+    finally:
+        context.close()
+
+
 def test_the_content_partial_override_is_the_installed_one_but_for_notebook_stylesheets():
     """overrides/partials/content.html is Material's, with page.content shown less the stylesheet
     mkdocs-jupyter inlines into notebook previews."""
