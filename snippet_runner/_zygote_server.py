@@ -36,29 +36,38 @@ MAIN = types.ModuleType("__main__")  # the snippets' `__main__`: what their impo
 MAIN.__dict__.update(__builtins__=builtins, __package__=None, __spec__=None, __cached__=None, __annotations__={})
 
 
-def threads_a_fork_would_lose() -> str | None:
-    """Why a fork of this process could not carry on as a plain run would, or None.
+def native_threads() -> tuple[int, set[str]]:
+    """This process's threads besides the calling one, and the OpenBLAS libraries it has loaded."""
+    with open("/proc/self/maps") as maps:
+        libraries = {parts[5].strip() for line in maps if len(parts := line.split(None, 5)) == 6}
+    return (len(os.listdir("/proc/self/task")) - 1,
+            {path for path in libraries if "openblas" in os.path.basename(path).lower()})
+
+
+def threads_a_fork_would_lose(before: tuple[int, set[str]]) -> str | None:
+    """Why a fork of this process, after an import line, could not carry on as a plain run would,
+    or None; ``before`` is ``native_threads()`` from before the line.
 
     A fork copies only the calling thread. Python threads an import started would be missing in the
-    child, and so would native ones; worse, a library that joins its threads at exit (onnxruntime
-    starts two at import and joins them in its exit handlers) then waits forever in the child,
-    once a thread the child starts later (OpenMP's) reuses the lost thread's stack and descriptor:
-    seen on 2026-12-03, a forked cv_classify_deploy.py printed all its output and hung at exit.
-    The one pool tolerated is OpenBLAS's (numpy's, scipy's): it stops its pool in its own
-    pthread_atfork handler and starts it again in the child on its first BLAS call. Each OpenBLAS
-    library loaded may own up to one thread per core besides the caller's."""
+    child, and so would native ones; worse, a library that joins its threads at exit then waits
+    forever in the child, once a thread the child starts later (OpenMP's) reuses the lost thread's
+    descriptor: onnxruntime starts one at import, and a forked cv_classify_deploy.py printed all its
+    output and hung at exit (2026-12-03). The one pool tolerated is OpenBLAS's (numpy's, scipy's):
+    it stops its pool in its own pthread_atfork handler and starts it again in the child on its
+    first BLAS call. So an import line may start threads only for the OpenBLAS libraries it loads,
+    up to one per core besides the caller's each. (A pool an import line restarts, or threads it
+    starts beside a new OpenBLAS pool, also count against it: its snippets then run plain.)"""
     python = threading.active_count()
     if python != 1:
         return f"the import lines left {python} Python threads running: a fork copies one"
-    native = len(os.listdir("/proc/self/task")) - 1
-    with open("/proc/self/maps") as maps:
-        libraries = {line.split(None, 5)[5].strip() for line in maps if len(line.split(None, 5)) == 6}
-    openblas = [path for path in libraries if "openblas" in os.path.basename(path).lower()]
-    allowed = len(openblas) * max((os.cpu_count() or 1) - 1, 0)
-    if native > allowed:
-        return (f"the import lines left {native} threads besides the main one, of which at most {allowed} "
-                f"belong to OpenBLAS (which stops its pool before a fork): a fork copies only one thread, and "
-                f"a library that joins the others at exit would wait forever")
+    threads, openblas = native_threads()
+    started = threads - before[0]
+    allowed = len(openblas - before[1]) * max((os.cpu_count() or 1) - 1, 0)
+    if started > allowed:
+        return (f"the import line started {started} thread{'s' if started != 1 else ''}, of which at most "
+                f"{allowed} can be OpenBLAS's "
+                f"(which stops its pool before a fork): a fork copies only one thread, and a library that "
+                f"joins the others at exit would wait forever")
     return None
 
 
@@ -167,6 +176,7 @@ def serve(cmd_path: str, replies):
 def become_zygote(request: dict, replies):
     """In a forked child: run the import line, say whether it worked, then serve."""
     report = request["cmd"] + ".output"
+    before = native_threads()
     try:
         output, seconds = run_statement(request["statement"], report)
     except BaseException:
@@ -174,7 +184,7 @@ def become_zygote(request: dict, replies):
             file.write(traceback.format_exc())
         send(replies, {"token": request["token"], "error": True})
         os._exit(1)
-    lost = threads_a_fork_would_lose()
+    lost = threads_a_fork_would_lose(before)
     if lost is not None:  # no snippet may start here
         with open(report, "w") as file:
             file.write(lost)

@@ -3,7 +3,7 @@
     python -m snippet_runner.reader                    # every snippet a page executes
     python -m snippet_runner.reader stage3 gan.md      # only those whose file or page contains a filter
     python -m snippet_runner.reader --list             # what would run, with time limits
-    python -m snippet_runner.reader --jobs 2           # all two at a time (default: light ones two at a time)
+    python -m snippet_runner.reader --jobs 1           # one at a time (default: two at a time)
     python -m snippet_runner.reader --shard 2/3        # one of three machines' share
     python -m snippet_runner.reader --fresh            # ignore the recorded passes, run everything
     python -m snippet_runner.reader --plain            # start every snippet as its own interpreter
@@ -40,14 +40,16 @@ threads, offline, within its time limit):
   only that failure counts. ``--plain`` starts every snippet as its own interpreter; run times for
   a budget are measured that way (``--plain --jobs 1``, a quiet machine).
 
-- Light snippets two at a time: those the runner ran in at most ``LIGHT_S`` (its recorded result;
-  a snippet without one counts as heavy) spend nearly all of a reader's run starting Python and
-  importing torch, in one thread, so two of them share the cores; heavy ones run one at a time,
-  since each uses every core. ``--jobs N`` runs all of them N at a time. Each is still its own
-  plain process with default threads. What fails beside another snippet (over its time limit on
-  a shared machine, a port another snippet held) is run again alone, and only a failure alone is a
-  failure. So a pass means the snippet passed as a reader runs it, and a failure is one a reader
-  would see.
+- Two at a time, longest first (``PAIRS``; ``--jobs N`` for N): each snippet is still its own
+  process with default threads, so on two cores two snippets run four threads. OpenMP's threads
+  spin while they wait for work by default, and two such processes then slowed each other 5-9x; so
+  a snippet run beside another gets ``OMP_WAIT_POLICY=PASSIVE``, which changes only how a thread
+  with no work waits (it sleeps instead of spinning), not how many threads there are or how the
+  work is divided among them: the same snippets printed byte-identical output either way (checked
+  on four training snippets, 2026-12-03). What fails beside another snippet (over its time limit
+  on a shared machine, a port another snippet held) is run again alone as a plain process in the
+  reader's own environment, and only a failure alone is a failure. So a pass means the snippet
+  passed as a reader runs it, and a failure is one a reader would see.
 - Recorded passes (``<cache>/reader/``, beside the runner's results): a snippet that passed
   before with the same bytes and time limit, the same reader and network guard (their files'
   bytes), the same Python, the same installed distributions (every one, with its version), the
@@ -83,17 +85,14 @@ from .site import Site
 
 GUARD_DIR = Path(__file__).resolve().parent / "_subprocess_guard"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
-# Heavy snippets one at a time: each uses every core (default threads), so two heavy ones
-# oversubscribe them. On the 2-core machine (2026-12-03) two at a time made heavy snippets 5-9x
-# slower than alone (rnn_lstm 18.6 s -> 137.5 s, problem_overfitting 9.9 s -> 86.2 s,
-# cnn_hw_augmentation 13.1 s -> 112.0 s), far worse than running them in turn.
-# Light ones two at a time: a snippet whose run under the runner (one thread, torch already
-# imported) took at most LIGHT_S spends its reader's run almost all in one thread starting Python
-# and importing torch (140 of 231 snippets, 480 of the run's 1391 s, on a fresh clone on
-# 2026-12-03), so two of them share two cores without slowing each other much.
-# --jobs N runs every snippet N at a time instead.
-LIGHT_S = 0.5
-LIGHT_JOBS = 2
+# Snippets run two at a time. Each uses every core (default threads), so two of them oversubscribe
+# the cores: with OpenMP's default wait policy (spin, then sleep) two at a time made training
+# snippets 5-9x slower than alone on the 2-core machine (rnn_lstm 18.6 s -> 137.5 s), and the
+# reader's run ran them one at a time. With OMP_WAIT_POLICY=PASSIVE (set only for runs beside
+# another), six training snippets took 48.7 s two at a time against 69.0 s one at a time, each
+# 1.2-1.6x its time alone, and printed the same bytes (2026-12-03).
+PAIRS = 2
+TOGETHER = {"OMP_WAIT_POLICY": "PASSIVE"}  # for a snippet run beside another: waiting threads sleep
 
 # Variables that pin the number of threads; a reader has none of them set.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
@@ -345,12 +344,14 @@ def run_plain(snippet: Snippet, env: dict, python: str = sys.executable) -> Outc
 
 def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: str = sys.executable,
             zygotes=None) -> list[Outcome]:
-    """Every snippet, ``jobs`` at a time (forked from ``zygotes`` where given); then each one that
-    failed beside others or forked again, alone, as a plain process: only that failure counts.
+    """Every snippet, ``jobs`` at a time (forked from ``zygotes`` where given, which must have been
+    made with ``together_environment(env)`` when ``jobs`` > 1); then each one that failed beside
+    others or forked again, alone, as a plain process with ``env``: only that failure counts.
 
     ``report(outcome)`` is called as each result is known (in the order they finish)."""
     report = report or (lambda outcome: None)
     outcomes: dict[int, Outcome] = {}
+    beside = together_environment(env) if jobs > 1 else env
 
     def settle(outcome: Outcome) -> bool:
         """Report a result now, unless it is a failure still to be confirmed alone and plain."""
@@ -365,7 +366,7 @@ def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: 
             settle(outcomes[index])
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_one, snippet, env, python, zygotes): index
+            futures = {pool.submit(run_one, snippet, beside, python, zygotes): index
                        for index, snippet in enumerate(snippets)}
             try:
                 for future in as_completed(futures):
@@ -388,25 +389,35 @@ def run_all(snippets: list[Snippet], env: dict, jobs: int, report=None, python: 
     return [outcomes[i] for i in range(len(snippets))]
 
 
-def plan(pending: list[Snippet], seconds: dict[str, float | None], jobs: int | None,
-         cores: int) -> tuple[list[tuple[list[Snippet], int]], str]:
-    """In which batches, how many at a time, the snippets run, and that said in words.
+def plan(pending: list[Snippet], seconds: dict[str, float | None], jobs: int | None, cores: int,
+         keys: dict[str, tuple | None] | None = None) -> tuple[list[Snippet], int, str]:
+    """In which order and how many at a time the snippets run, and that said in words.
 
-    ``jobs`` None: the heavy ones one at a time, then the light ones (the runner ran them in at
-    most ``LIGHT_S``; unknown counts as heavy) ``LIGHT_JOBS`` at a time. ``jobs`` N: all N at a
-    time, longest first by the runner's times (the last one to finish is a short one)."""
-    if jobs is not None:
-        order = sorted(pending, key=lambda s: -(seconds.get(s.include) or 0.0)) if jobs > 1 else list(pending)
-        return [(order, jobs)], (f"{jobs} at a time (a failure is run again alone)" if jobs > 1 else "one at a time")
-    light_jobs = min(LIGHT_JOBS, cores)
-    light = [s for s in pending if light_jobs > 1 and seconds.get(s.include) is not None
-             and seconds[s.include] <= LIGHT_S]
-    heavy = [s for s in pending if s not in light]
-    if not light:
-        return [(heavy, 1)], "one at a time"
-    return ([(heavy, 1), (light, light_jobs)],
-            f"{len(heavy)} one at a time, then {len(light)} light ones (the runner ran each in <= {LIGHT_S:g} s) "
-            f"{light_jobs} at a time (a failure is run again alone)")
+    ``jobs`` None: ``PAIRS`` at a time (one on a one-core machine); ``jobs`` N: N at a time. Longest
+    first by the runner's times (unknown counts as longest), so the last to finish is a short one.
+    Given ``keys`` (each snippet's zygote, None: a plain process), the snippets of one zygote run one
+    after another, the zygote with the longest snippet first, so each zygote ends early."""
+    count = max(1, jobs if jobs is not None else min(PAIRS, cores))
+
+    def cost(snippet: Snippet) -> float:
+        known = seconds.get(snippet.include)
+        return float("inf") if known is None else known
+
+    order = sorted(pending, key=lambda s: -cost(s))
+    if keys is not None:
+        rank: dict = {}
+        for snippet in order:  # a zygote's rank: where its longest snippet stands
+            rank.setdefault(keys.get(snippet.include) or ("plain", snippet.include), len(rank))
+        order = sorted(order, key=lambda s: rank[keys.get(s.include) or ("plain", s.include)])
+    if count == 1:
+        return order, 1, "one at a time"
+    return order, count, (f"{count} at a time, longest first (a snippet beside another gets OMP_WAIT_POLICY=PASSIVE; "
+                          f"a failure is run again alone, as a plain process)")
+
+
+def together_environment(env: dict) -> dict:
+    """The environment of a snippet run beside others: the reader's, with ``TOGETHER``."""
+    return {**env, **TOGETHER}
 
 
 # -- reporting -------------------------------------------------------------------------------------
@@ -451,8 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the snippets that would run, and stop")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="the site's mkdocs.yml")
     parser.add_argument("--jobs", type=int, default=None,
-                        help=f"run every snippet N at a time (default: heavy ones alone, those the runner ran in "
-                             f"<= {LIGHT_S:g} s {LIGHT_JOBS} at a time); a failure is confirmed alone")
+                        help=f"run N snippets at a time (default {PAIRS}, or 1 on one core); a snippet beside "
+                             f"another gets OMP_WAIT_POLICY=PASSIVE, and a failure is confirmed alone")
     parser.add_argument("--shard", default=None, metavar="I/N",
                         help="run only shard I of N (balanced by recorded run times)")
     parser.add_argument("--fresh", action="store_true", help="run every snippet, even one with a recorded pass")
@@ -503,8 +514,10 @@ def main(argv: list[str] | None = None) -> int:
     check_guard(env)
     recorded = {} if args.fresh else {s.include: t for s in chosen if (t := passes.get(s)) is not None}
     pending = [s for s in chosen if s.include not in recorded]
-    batches, how = plan(pending, seconds, args.jobs, os.cpu_count() or 1)
-    zygotes = None if args.plain else zygotes_module.Zygotes(sys.executable, env)
+    jobs = max(1, args.jobs if args.jobs is not None else min(PAIRS, os.cpu_count() or 1))
+    zygotes = None if args.plain else \
+        zygotes_module.Zygotes(sys.executable, together_environment(env) if jobs > 1 else env)
+    keys: dict[str, tuple | None] = {}
     if zygotes is not None:
         try:
             keys = {s.include: zygote_key(s, zygotes) for s in pending}
@@ -512,10 +525,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no zygotes ({why}): every snippet runs as a plain process", flush=True)
             zygotes.close()
             zygotes, keys = None, {}
+    order, jobs, how = plan(pending, seconds, jobs, os.cpu_count() or 1, keys if zygotes is not None else None)
     if zygotes is not None:
         zygotes.prepare([key for key in keys.values() if key is not None])
-        if args.jobs is None:  # those that share import lines run one after another
-            batches = [(sorted(batch, key=lambda s: keys[s.include] or ()), jobs) for batch, jobs in batches]
         forked = sum(key is not None for key in keys.values())
         how += (f"; {forked} forked from zygotes (a plain interpreter that ran the file's import lines, "
                 f"counted in its time), {len(pending) - forked} as plain processes")
@@ -538,8 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{position[snippet.include]}/{len(chosen)}] {snippet.include}: ok (passed before, not run again), "
                   f"{recorded[snippet.include]:.1f} s then", flush=True)
     try:
-        ran = [outcome for batch, jobs in batches if batch
-               for outcome in run_all(batch, env, jobs, report, zygotes=zygotes)]
+        ran = run_all(order, env, jobs, report, zygotes=zygotes) if order else []
     except KeyboardInterrupt:
         kill_running()
         print("interrupted: every snippet process was ended", file=sys.stderr)

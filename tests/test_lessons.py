@@ -487,21 +487,28 @@ def test_the_reader_follows_the_sessions_rule_for_what_is_not_run():
 
 
 
-def test_the_reader_runs_heavy_snippets_alone_and_light_ones_two_at_a_time():
-    """Light: the runner ran it in at most LIGHT_S (its time is Python's start and torch's import,
-    in one thread); heavy or unknown: alone, since default threads use every core."""
-    snippets = {name: reader.Snippet(name, Path(name), ["p.md:1"], 60) for name in ("train.py", "shape.py", "new.py")}
-    seconds = {"train.py": 12.0, "shape.py": reader.LIGHT_S, "new.py": None}
+def test_the_reader_runs_two_at_a_time_longest_first_and_a_zygotes_snippets_together():
+    """Longest first by the runner's times (unknown: first); given each snippet's zygote, a
+    zygote's snippets one after another, the zygote with the longest snippet first."""
+    names = ("shape.py", "train.py", "new.py", "plot.py", "alone.py")
+    snippets = {name: reader.Snippet(name, Path(name), ["p.md:1"], 60) for name in names}
+    seconds = {"train.py": 12.0, "shape.py": 0.2, "new.py": None, "plot.py": 3.0, "alone.py": 1.0}
     pending = list(snippets.values())
-    batches, how = reader.plan(pending, seconds, None, cores=2)
-    assert [([s.include for s in batch], jobs) for batch, jobs in batches] == [(["train.py", "new.py"], 1),
-                                                                            (["shape.py"], 2)]
-    assert how.startswith("2 one at a time, then 1 light ones")
-    assert reader.plan(pending, seconds, None, cores=1)[0] == [(pending, 1)]  # one core: nothing to share
-    everything, how = reader.plan(pending, seconds, 2, cores=2)  # --jobs 2: all, longest first
-    assert [s.include for s in everything[0][0]] == ["train.py", "shape.py", "new.py"] and everything[0][1] == 2
-    assert how == "2 at a time (a failure is run again alone)"
-    assert reader.plan(pending, seconds, 1, cores=2) == ([(pending, 1)], "one at a time")
+    order, jobs, how = reader.plan(pending, seconds, None, cores=2)
+    assert [s.include for s in order] == ["new.py", "train.py", "plot.py", "alone.py", "shape.py"] and jobs == 2
+    assert how.startswith("2 at a time, longest first") and "OMP_WAIT_POLICY=PASSIVE" in how
+    keys = {"shape.py": ("import torch",), "train.py": ("import torch",), "new.py": None,
+            "plot.py": ("import matplotlib",), "alone.py": ("import matplotlib",)}
+    order, _, _ = reader.plan(pending, seconds, None, cores=2, keys=keys)
+    assert [s.include for s in order] == ["new.py", "train.py", "shape.py", "plot.py", "alone.py"]
+    assert reader.plan(pending, seconds, None, cores=1)[1:] == (1, "one at a time")  # one core: nothing to share
+    assert reader.plan(pending, seconds, 3, cores=2)[1] == 3  # --jobs N
+
+
+def test_a_snippet_beside_another_waits_passively_and_one_alone_as_a_reader():
+    env = reader.reader_environment({"PATH": "/usr/bin"})
+    assert reader.together_environment(env) == {**env, "OMP_WAIT_POLICY": "PASSIVE"}
+    assert "OMP_WAIT_POLICY" not in env
 
 
 SHARED_LOCK = """

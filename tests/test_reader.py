@@ -179,18 +179,18 @@ def test_an_import_line_that_fails_in_a_zygote_runs_the_snippet_plain(tmp_path, 
 
 
 def test_an_import_that_leaves_native_threads_runs_plain_and_openblas_still_forks(tmp_path, env, zygotes):
-    # onnxruntime starts two native threads at import and joins them at exit: forked, the snippet
+    # onnxruntime starts a native thread at import and joins it at exit: forked, the snippet
     # below printed everything and then hung at exit (OpenMP's new threads reuse the lost ones'
     # descriptors). numpy's OpenBLAS pool stops itself before a fork, so numpy still forks.
     pytest.importorskip("onnxruntime", reason="onnxruntime is one of the course's packages (requirements.lock)")
-    source = ("import onnxruntime\nimport torch\n"
+    source = ("import numpy\nimport onnxruntime\nimport torch\n"  # numpy first, as in cv_classify_deploy.py
               "x = torch.randn(512, 512)\nprint(float((x @ x).relu().sum()) > 0)\n")
     snippet = _snippet(tmp_path, "ort.py", source, timeout=60)
     zygotes.prepare([reader.zygote_key(snippet, zygotes)])
     started = time.monotonic()
     outcome = reader.run_one(snippet, env, zygotes=zygotes)
     assert outcome.ok and outcome.output.strip().endswith("True"), outcome.output
-    assert not outcome.forked and "threads besides the main one" in outcome.note, outcome.note
+    assert not outcome.forked and "the import line started" in outcome.note, outcome.note
     assert time.monotonic() - started < 45  # not its time limit: it did not hang
     numpy_snippet = _snippet(tmp_path, "blas.py", "import numpy\nprint(numpy.ones((300, 300)).dot(numpy.ones(300)).sum())\n")
     zygotes.prepare([reader.zygote_key(numpy_snippet, zygotes)])
@@ -207,3 +207,16 @@ def test_a_failure_forked_from_a_zygote_is_confirmed_alone_as_a_plain_process(tm
     assert [o.ok for o in outcomes] == [True, False]
     assert outcomes[0].forked and not outcomes[1].forked and outcomes[1].returncode == 2
     assert [o.snippet.path.name for o in seen] == ["passes.py", "fails.py"]  # each reported once
+
+
+def test_snippets_beside_another_wait_passively_and_a_failure_is_confirmed_in_the_readers_own_environment(
+        tmp_path, env):
+    # Fails whenever it sees the wait policy: so it fails beside another and passes alone, as a reader runs it.
+    source = "import os\nimport sys\npolicy = os.environ.get('OMP_WAIT_POLICY')\nprint(policy)\nsys.exit(1 if policy else 0)\n"
+    snippets = [_snippet(tmp_path, f"policy{i}.py", source) for i in range(2)]
+    outcomes = reader.run_all(snippets, env, 2)
+    assert all(o.ok and not o.forked for o in outcomes)
+    assert all("beside another snippet, passed alone" in o.note for o in outcomes)
+    assert all("[first run, failed (exit 1)]\nPASSIVE" in o.output and o.output.rstrip().endswith("None")
+               for o in outcomes), [o.output for o in outcomes]
+    assert [o.ok for o in reader.run_all(snippets, env, 1)] == [True, True]  # one at a time: the reader's own
