@@ -3,9 +3,12 @@
 ``mkdocs serve`` shows a page before its snippets have run: their outputs are marked pending, the
 snippets run here (``jobs`` at a time, through the same :class:`~snippet_runner.Session`: same
 worker, sandbox and cache), and ``notify`` is called with each result's cache key as it arrives (None:
-the environment became known) so the server rebuilds and reloads. A result is kept by its cache key for the life of this object, failures included (they
-are not cached on disk), so a rebuild never runs the same bytes twice. ``mkdocs build`` and the
-tests never come here: they wait for every snippet.
+the environment became known) so the server rebuilds and reloads. A result is kept by its cache key
+for the life of this object, failures included (they are not cached on disk), so a rebuild never runs
+the same bytes twice. A probe of the environment that fails (a worker that cannot start, ``--device
+cuda`` without a GPU, a probe timed out on a loaded machine) is logged once, asks for no rebuild
+(nothing would change), and is tried again when a later rebuild asks. ``mkdocs build`` and the tests
+never come here: they wait for every snippet.
 """
 
 from __future__ import annotations
@@ -38,14 +41,21 @@ class Background:
         # remembered beside the cache; where it is not (a fresh clone), probing it starts the warm worker
         # (seconds): that happens here, while the pages are collected.
         self._probe_error: BaseException | None = None
-        self._probe = threading.Thread(target=self._probe_environment, name="snippets-probe", daemon=True)
-        self._probe.start()
+        self._probe = self._start_probe()
+
+    def _start_probe(self) -> threading.Thread:
+        probe = threading.Thread(target=self._probe_environment, name="snippets-probe", daemon=True)
+        probe.start()
+        return probe
 
     def _probe_environment(self) -> None:
         try:
             self.session.environment  # noqa: B018 - probes once (or reads the remembered answer)
-        except BaseException as error:  # shown on every block that waits for it
+        except BaseException as error:  # noqa: BLE001 - the server keeps serving; the author reads why
             self._probe_error = error
+            if not self._closed:
+                log.error(f"snippets cannot run: probing their environment failed: {error} (their outputs stay "
+                          "pending; the next rebuild probes again)")
 
     def environment_known(self, wait: float = 0.5) -> bool:
         """Whether the environment is known (waiting up to ``wait`` s): until then nothing can be looked up."""
@@ -65,9 +75,6 @@ class Background:
         if futures:
             wait(futures, timeout=timeout)
 
-    def pending(self) -> int:
-        return len(self._queued)
-
     def want(self, waiting: dict[str, list[Block]]) -> None:
         """Run these snippets (cache key -> the blocks showing it), each at most once."""
         with self._lock:
@@ -81,18 +88,25 @@ class Background:
                 future.add_done_callback(self._futures.discard)
 
     def rebuild_when_known(self) -> None:
-        """Call ``notify`` once the environment is known (and the runs may start)."""
+        """Call ``notify`` once the environment is known (and the runs may start). A probe that failed
+        is started again here, and its failure calls nothing: a rebuild would find the environment
+        unknown again and ask again, a rebuild (and a reload of every browser) after another."""
         with self._lock:
             if self._waiting_for_probe or self._closed:
                 return
             self._waiting_for_probe = True
+            if self._probe_error is not None and not self._probe.is_alive():
+                self._probe_error = None
+                self._probe = self._start_probe()
+            probe = self._probe
 
         def later() -> None:
-            self._probe.join()
+            probe.join()
             self._started.wait()
-            with self._lock:
+            with self._lock:  # (no later probe starts before this: it waits for the flag)
                 self._waiting_for_probe = False
-            if not self._closed:
+                known = self._probe_error is None
+            if known and not self._closed:
                 self.notify(None)
 
         threading.Thread(target=later, name="snippets-probe-wait", daemon=True).start()

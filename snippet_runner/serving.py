@@ -84,6 +84,24 @@ class Served:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return None
 
+    def settled(self, quiet: float = 2.0, timeout: float = 120) -> None:
+        """Wait until no rebuild is under way or asked for: each "Detected file changes" the server logged
+        has its "Reloading browsers" (or its error), and the log has not grown for ``quiet`` s (longer
+        than the server's file observer takes to notice a change: it polls every 0.5 s)."""
+        deadline = time.perf_counter() + timeout
+        last, since = None, time.perf_counter()
+        while time.perf_counter() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"mkdocs serve ended (exit code {self.process.returncode}):\n{self.log()[-3000:]}")
+            text = self.log()
+            if text != last:
+                last, since = text, time.perf_counter()
+            elif time.perf_counter() - since >= quiet and text.count("Detected file changes") == (
+                    text.count("Reloading browsers") + text.count("An error happened during the rebuild")):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"mkdocs serve did not settle within {timeout:g} s:\n{(last or '')[-3000:]}")
+
     def wait_for(self, path: str = "", contains: str | None = None, timeout: float = 600,
                  since: float | None = None) -> float:
         """Seconds from ``since`` (default: the server's start) until ``path`` is served, containing
