@@ -16,9 +16,10 @@ mkdocs-static-i18n builds its other languages dirty only when ``--dirty`` is on 
   the other languages' too, without MkDocs' warning about dirty builds (it would fail ``mkdocs serve
   --strict``). A build that fails makes the next one complete again. ``mkdocs build`` never comes here.
 - :meth:`Partial.mark`: a page is modified when its fingerprint (its text, the files it includes, the
-  outputs it shows) differs from the last build's, and every page is when what all pages are made from
-  (the site's files, mkdocs.yml, the theme, the plugins' and hooks' code, the pages named as read by
-  every page) changed.
+  outputs it shows) differs from the last build's, or the versions of it in other languages that
+  mkdocs-static-i18n links from it (its language selector) changed, and every page is when what all
+  pages are made from (the site's files, mkdocs.yml, the theme, the plugins' and hooks' code, the pages
+  named as read by every page) changed.
 - :meth:`Partial.restore`: a skipped page gets back what the last build made of it (its content, title,
   table of contents, metadata, anchors), so the pages that are built show it as before; when the
   navigation changed (a title), every page is written again from those.
@@ -70,6 +71,7 @@ class Partial:
         self.forced = False  # ... because this module made it one (mkdocs serve without --dirty)
         self.complete = False  # the site folder holds a complete build: the next one may be partial
         self._fingerprints: dict[tuple[str, str], str | None] = {}
+        self._alternates: dict[tuple[str, str], list] = {}  # a page's versions in other languages (their URLs)
         self._contexts: dict[str, str] = {}
         self._navs: dict[str, str] = {}
         self._states: dict[tuple[str, str], PageState] = {}
@@ -175,7 +177,9 @@ class Partial:
     def mark(self, language: str, files, fingerprints: dict[str, str | None], context: str) -> None:
         """Give each documentation page an ``is_modified`` that says whether it changed since the last
         build: ``fingerprints`` by src_uri (None: always made again); a page without one (a notebook
-        preview) keeps MkDocs' test (its file is newer than its copy in the site)."""
+        preview) keeps MkDocs' test (its file is newer than its copy in the site). A page whose versions
+        in other languages changed is modified too: a translation added or removed while serving changes
+        its language selector's link, not its own text, nor this language's files."""
         every = self._contexts.get(language) != context
         self._contexts[language] = context
         if every:
@@ -184,6 +188,10 @@ class Partial:
         for file in files.documentation_pages():
             key = (language, file.src_uri)
             pages.append(file.src_uri)
+            alternates = _alternates(file)
+            if self._alternates.get(key, alternates) != alternates:
+                self._modified.add(key)
+            self._alternates[key] = alternates
             if file.src_uri in fingerprints:
                 new = fingerprints[file.src_uri]
                 if every or new is None or self._fingerprints.get(key) != new or key not in self._states:
@@ -266,6 +274,13 @@ class Partial:
             if (language, uri) not in self._built:
                 found.extend(self._entries.get((language, uri), []))
         return found
+
+
+def _alternates(file) -> list:
+    """The versions of a page in other languages that mkdocs-static-i18n found (``File.alternates``:
+    language -> File, the page itself among them), by their URLs."""
+    found = getattr(file, "alternates", None)
+    return sorted((str(language), other.url) for language, other in found.items()) if isinstance(found, dict) else []
 
 
 def list_templates_once(theme, known: dict) -> None:

@@ -182,3 +182,4 @@ def served_site(request, tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield folder, f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
+    server.server_close()  # the listening socket too
