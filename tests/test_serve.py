@@ -228,6 +228,24 @@ def test_a_rebuild_makes_only_what_changed_in_both_languages(tmp_path):
 
 
 @slow
+def test_a_serve_whose_snippets_cannot_run_says_why_and_keeps_still(tmp_path):
+    """A probe of the snippets' environment that fails (here: --device cuda where no GPU is visible)
+    is in the server's log, and asks for no rebuild. It asked for one that failed the same way and
+    asked again: 57 rebuilds in 30 s, each reloading the author's browser, and no word of why."""
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA GPU is visible here: the probe asked for one succeeds, and this test needs it to fail")
+    site = served_site(tmp_path)
+    with Served(site, {"SNIPPETS_CACHE_DIR": str(site / "cache"), "SNIPPETS_DEVICE": "cuda"}) as served:
+        served.wait_for("", "snippet-pending", timeout=120)
+        _wait_for_log(served, "no CUDA GPU is visible")
+        served.settled(quiet=5, timeout=60)
+        assert served.log().count("Detected file changes") == 0, served.log()[-3000:]
+        assert "Output pending: slow.py is running" in served.get("")
+
+
+@slow
 @pytest.mark.xfail(strict=True, reason="the page cache reuses a page's templated HTML made before its translation "
                    "existed: mkdocs_plugin.on_env's key for it leaves out the page's other-language versions "
                    "(page.file.alternates), which its language selector links")
