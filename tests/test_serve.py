@@ -96,7 +96,7 @@ def test_an_edit_shows_quickly(tmp_path):
 
 @slow
 def test_serve_starts_from_the_caches_of_a_build(tmp_path):
-    """After a build, a serve takes every output and every page from the caches: nothing pending."""
+    """After a build, a serve takes every output from the cache: nothing executed, nothing pending."""
     from tests.test_build import build
 
     site = served_site(tmp_path)
