@@ -149,8 +149,13 @@ def on_page_content(content: str, page, config, files):
 
 
 def _linked_store(config) -> PageCache:
+    """The linked pages' records, beside the snippet-outputs plugin's caches (``<cache>/../glossary``,
+    as its page cache is ``<cache>/../pages``): a build given caches of its own (the offline build in
+    the tests) keeps its records there, so the two builds do not evict each other's."""
     if "linked" not in _store:
-        _store["linked"] = PageCache(Path(config.config_file_path).parent / ".cache" / "glossary")
+        site = getattr((config.get("plugins") or {}).get("snippet-outputs"), "site", None)
+        folder = site.cache_dir.parent if site is not None else Path(config.config_file_path).parent / ".cache"
+        _store["linked"] = PageCache(folder / "glossary")
     return _store["linked"]
 
 

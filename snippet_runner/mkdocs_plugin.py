@@ -93,7 +93,7 @@ from mkdocs.utils.meta import get_data
 
 from . import pagecache
 from .background import Background
-from .partial import Partial, list_templates_once
+from .partial import Partial, _alternates, list_templates_once
 from .collect import CollectError
 from .figures import figure_for
 from .labels import labels
@@ -235,6 +235,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             return config  # a serve rebuild: the same session, its worker and its background runs
         self._close_session()
         self._session_key = key
+        self._looked_up = {}  # found under the old session's course: its results may not be this one's
         self._sources = tempfile.TemporaryDirectory(prefix="page-notebooks-")
         self._notebook_texts = {}
         self.session = site.session(device=settings["device"], jobs=settings["jobs"], fresh=settings["fresh"],
@@ -639,7 +640,8 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                 continue
             key = pagecache.digest("page", site, file.src_uri, page.url, norm(page.content),
                                    pagecache.toc_tokens(page.toc), page.title, page.meta, norm(page.canonical_url),
-                                   page.edit_url, norm(getattr(page, "nb_url", None)))
+                                   page.edit_url, norm(getattr(page, "nb_url", None)),
+                                   _alternates(file))  # what its language selector links
             record = self.pages_cache.get(self.language[0], key)
             self._reuse[page.url] = (key, record)
             if record is not None:

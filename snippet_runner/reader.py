@@ -439,7 +439,7 @@ def status(outcome: Outcome) -> str:
     return f"FAILED (exit {outcome.returncode})"
 
 
-def summary(outcomes: list[Outcome]) -> str:
+def summary(outcomes: list[Outcome], wall: float | None = None) -> str:
     ran = [o for o in outcomes if not o.cached]
     width = max((len(o.snippet.include) for o in ran), default=0)
     lines = [f"Slowest {min(10, len(ran))} of {len(ran)} run (plain `python file.py`, default threads):"]
@@ -449,7 +449,10 @@ def summary(outcomes: list[Outcome]) -> str:
     recorded = len(outcomes) - len(ran)
     lines.append(f"{len(outcomes) - len(failed)} passed"
                  + (f" ({recorded} of them recorded passes, not run again)" if recorded else "")
-                 + f", {len(failed)} failed, {total:.0f} s of snippet run time in all.")
+                 + f", {len(failed)} failed, {total:.0f} s of snippet run time in all"
+                 + (f" ({sum(o.forked for o in ran)} run forked from zygotes, {sum(not o.forked for o in ran)} "
+                    f"as plain processes)" if ran else "")
+                 + (f"; {wall:.0f} s from the first start to the last end." if wall is not None else "."))
     if failed:
         lines.append("Failed in the reader's run: " + ", ".join(
             f"{o.snippet.include} ({', '.join(o.snippet.pages)})" for o in failed))
@@ -529,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     if zygotes is not None:
         zygotes.prepare([key for key in keys.values() if key is not None])
         forked = sum(key is not None for key in keys.values())
-        how += (f"; {forked} forked from zygotes (a plain interpreter that ran the file's import lines, "
+        how += (f"; {forked} to fork from zygotes (a plain interpreter that ran the file's import lines, "
                 f"counted in its time), {len(pending) - forked} as plain processes")
     print(f"The reader's run: {len(chosen)} snippets, each alone in an empty folder as `python file.py`, "
           f"default threads, offline, {how}; "
@@ -550,7 +553,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{position[snippet.include]}/{len(chosen)}] {snippet.include}: ok (passed before, not run again), "
                   f"{recorded[snippet.include]:.1f} s then", flush=True)
     try:
+        started = time.perf_counter()
         ran = run_all(order, env, jobs, report, zygotes=zygotes) if order else []
+        wall = time.perf_counter() - started
     except KeyboardInterrupt:
         kill_running()
         print("interrupted: every snippet process was ended", file=sys.stderr)
@@ -561,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     by_include = {o.snippet.include: o for o in ran}
     outcomes = [by_include.get(s.include) or Outcome(s, True, recorded[s.include], 0, "", cached=True)
                 for s in chosen]
-    print(summary(outcomes), flush=True)
+    print(summary(outcomes, wall), flush=True)
     return 0 if all(o.ok for o in outcomes) else 1
 
 

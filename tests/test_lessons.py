@@ -331,6 +331,10 @@ def test_reader_summary_lists_the_ten_slowest_and_names_failures():
     listed = re.findall(r"^\s+[\d.]+ s  (s\d+\.py)", text, re.M)
     assert listed == [f"s{i}.py" for i in range(11, 1, -1)]
     assert "11 passed, 1 failed" in text and text.endswith("Failed in the reader's run: s3.py (p.md:3)")
+    for outcome in outcomes[:5]:
+        outcome.forked = True
+    assert "66 s of snippet run time in all (5 run forked from zygotes, 7 as plain processes); 40 s from the first" \
+        in reader.summary(outcomes, wall=40.0)
 
 
 TINY_SITE = {

@@ -247,8 +247,6 @@ def test_a_serve_whose_snippets_cannot_run_says_why_and_keeps_still(tmp_path):
 
 
 @slow
-@pytest.mark.xfail(strict=True, reason="mkdocs_plugin keeps the cached results it looked up (_looked_up, by the "
-                   "snippet's key, which leaves out the course) when a course edit makes a new session")
 def test_a_course_edit_while_serving_runs_the_snippets_again(tmp_path):
     """The course's policy (its checks, its stamp) is part of what a cached result is valid under: after an
     edit to it (mkdocs.yml watches site_hooks/), mkdocs build runs every snippet again; so does serve."""
@@ -271,9 +269,6 @@ def test_a_course_edit_while_serving_runs_the_snippets_again(tmp_path):
 
 
 @slow
-@pytest.mark.xfail(strict=True, reason="the page cache reuses a page's templated HTML made before its translation "
-                   "existed: mkdocs_plugin.on_env's key for it leaves out the page's other-language versions "
-                   "(page.file.alternates), which its language selector links")
 def test_a_page_s_language_selector_leads_to_a_translation_added_since_the_last_build(tmp_path):
     """A page's language selector leads to its translation once there is one, as in a build from nothing
     (mkdocs serve's rebuild makes the page again: test_a_rebuild_makes_only_what_changed_in_both_languages)."""
