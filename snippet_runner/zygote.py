@@ -10,8 +10,9 @@ child is given the file's folder, ``sys.argv``, ``sys.path[0]`` and ``__file__``
 file.py`` sets them, and runs the whole file, whose import lines then find their modules loaded,
 as they would be at that point of a plain run. So from the first line that is not an import on,
 the child runs in the state a plain run reaches there. What is shared is only what those lines
-did; a fork copies no other thread (a zygote with more than one thread is refused, and its
-snippets run as plain processes).
+did; a fork copies no other thread, so an import line that starts a thread (Python's or a native
+library's, other than OpenBLAS's pool, which stops itself before a fork) gets no zygote, and the
+snippets below it run as plain processes (``_zygote_server.threads_a_fork_would_lose``).
 
 Differences that remain, none of which a snippet here depends on: the process id; the zygote's
 own start-up file (``_zygote_server.py``, which imports only modules a plain start with the network
