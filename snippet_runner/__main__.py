@@ -154,7 +154,10 @@ def plain_material_config(root: Path, folder: Path) -> Path:
     config_file = root / "mkdocs.yml"
     with open(config_file, "rb") as handle:
         site = yaml_load(handle)
-    search = next(({"search": dict(p["search"] or {})} for p in site.get("plugins", []) if isinstance(p, dict)
+    plugins = site.get("plugins", [])
+    if isinstance(plugins, dict):  # the mapping form: {name: options}
+        plugins = [{name: options} for name, options in plugins.items()]
+    search = next(({"search": dict(p["search"] or {})} for p in plugins if isinstance(p, dict)
                    and "search" in p), "search")
     theme = site.get("theme", {})
     plain = {"INHERIT": str(config_file), "docs_dir": str(root / site.get("docs_dir", "docs")), "plugins": [search],
