@@ -93,7 +93,7 @@ from mkdocs.utils.meta import get_data
 
 from . import pagecache
 from .background import Background
-from .partial import Partial, _alternates, list_templates_once
+from .partial import Partial, list_templates_once, page_alternates
 from .collect import CollectError
 from .figures import figure_for
 from .labels import labels
@@ -641,7 +641,7 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             key = pagecache.digest("page", site, file.src_uri, page.url, norm(page.content),
                                    pagecache.toc_tokens(page.toc), page.title, page.meta, norm(page.canonical_url),
                                    page.edit_url, norm(getattr(page, "nb_url", None)),
-                                   _alternates(file))  # what its language selector links
+                                   page_alternates(file))  # what its language selector links
             record = self.pages_cache.get(self.language[0], key)
             self._reuse[page.url] = (key, record)
             if record is not None:

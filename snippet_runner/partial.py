@@ -188,7 +188,7 @@ class Partial:
         for file in files.documentation_pages():
             key = (language, file.src_uri)
             pages.append(file.src_uri)
-            alternates = _alternates(file)
+            alternates = page_alternates(file)
             if self._alternates.get(key, alternates) != alternates:
                 self._modified.add(key)
             self._alternates[key] = alternates
@@ -276,7 +276,7 @@ class Partial:
         return found
 
 
-def _alternates(file) -> list:
+def page_alternates(file) -> list:
     """The versions of a page in other languages that mkdocs-static-i18n found (``File.alternates``:
     language -> File, the page itself among them), by their URLs."""
     found = getattr(file, "alternates", None)
