@@ -22,7 +22,8 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests build the whole site: run them last, when the other tests have filled the cache."""
+    """Browser tests build the whole site: run them last, when the other tests have filled the cache (the
+    pytest plugin then puts every test that waits for the snippets' run after the others, keeping this order)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
@@ -141,9 +142,10 @@ def _every_result_cached() -> bool:
 
 
 @pytest.fixture(scope="session")
-def offline_site(request, tmp_path_factory):
+def offline_site(request, tmp_path_factory, snippet_outcomes):
     """The site built with mkdocs-offline.yml (TEST_OFFLINE_SITE_DIR: one built already), for reading from
-    the file system: built once per test run, at the same time as the whole site where a test needs that too."""
+    the file system: built once per test run, at the same time as the whole site where a test needs that too,
+    after this run's own run of the snippets (``snippet_outcomes``: a build then takes them from the cache)."""
     import os
     from pathlib import Path
 
@@ -153,10 +155,11 @@ def offline_site(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def served_site(request, tmp_path_factory):
+def served_site(request, tmp_path_factory, snippet_outcomes):
     """The whole site, built once per test run (TEST_SITE_DIR: an existing build) and served on loopback;
     the browser tests and the Chinese search test share it. Where the test run also checks the offline
-    site, its build runs at the same time (both are one Python thread)."""
+    site, its build runs at the same time (both are one Python thread). Both start after this run's own
+    run of the snippets (``snippet_outcomes``), so neither runs a snippet that run is running."""
     import functools
     import http.server
     import os

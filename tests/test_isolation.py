@@ -162,6 +162,56 @@ def test_ctrl_c_stops_pytest_at_once_and_leaves_nothing(tmp_path):
     assert [p for p in (tmp_path / "cache").glob("*/*") if p.is_dir()] == []
 
 
+# A test that needs no snippet's outcome: it waits for the slow snippet to start (its output, in its run
+# folder under TMPDIR), which happens only if the snippets' run started in the background at collection.
+WAITS_FOR_THE_SNIPPET = """
+    import os
+    import time
+    from pathlib import Path
+
+
+    def test_runs_while_the_snippets_run():
+        deadline = time.monotonic() + {limit}
+        runs = Path(os.environ["TMPDIR"]).glob
+        while not any(b"started" in p.read_bytes() for p in runs("snippet-runs-*/run-*/out/output.txt")):
+            assert time.monotonic() < deadline, "no snippet started while this test ran"
+            time.sleep(0.05)
+        {then}
+"""
+
+
+def test_pytest_runs_the_snippets_in_the_background_while_the_other_tests_run(tmp_path):
+    """The pytest adapter starts the snippets' run when collection ends, in a process of its own; a test that
+    needs no outcome runs meanwhile (alphabetically first here, and first anyway), then the pages' tests."""
+    snippet = "# sleeps a little\nimport time\nprint('started', flush=True)\ntime.sleep(3)\nprint('done')\n"
+    site = add_test_harness(make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "sleepy.py"\n```\n',
+                                      {"sleepy.py": snippet}))
+    (site / "tests" / "test_other.py").write_text(textwrap.dedent(WAITS_FOR_THE_SNIPPET.format(limit=60, then="")))
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "SNIPPETS_CACHE_DIR": str(tmp_path / "cache"), "SNIPPETS_DEVICE": "cpu",
+           "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path / "tmp")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "tests"], cwd=site,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    order = [line.split(" ")[0] for line in done.stdout.splitlines() if line.endswith("PASSED") or " PASSED " in line]
+    assert [name.split("::")[0] for name in order] == ["tests/test_other.py", "tests/test_pages.py"], done.stdout
+    assert "the background run: 1 ran" in done.stderr, done.stderr[-3000:]
+    assert processes_with(str(tmp_path / "tmp")) == []
+
+
+def test_ctrl_c_stops_pytest_and_its_background_run_at_once_and_leaves_nothing(tmp_path):
+    add_test_harness(make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "slow.py"\n```\n', {"slow.py": SLOW}))
+    (tmp_path / "tests" / "test_other.py").write_text(
+        textwrap.dedent(WAITS_FOR_THE_SNIPPET.format(limit=240, then="time.sleep(300)")))
+    code, seconds = interrupt_after_start([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests"],
+                                          tmp_path)
+    assert code != 0
+    assert seconds < 5, f"took {seconds:.1f} s to stop"
+    time.sleep(1)
+    assert processes_with(str(tmp_path / "tmp")) == []
+    assert [p for p in (tmp_path / "cache").glob("*/*") if p.is_dir()] == []
+
+
 def run_in_thread(session: Session, blocks, limit: float):
     """session.run, but a hang fails the test instead of hanging it."""
     box = {}
