@@ -139,8 +139,8 @@ class BackgroundRun:
         self.process = subprocess.Popen([sys.executable, "-m", "snippet_runner.pytest_plugin", str(self.folder)],
                                         cwd=root, stdin=subprocess.DEVNULL, stdout=self.log,
                                         stderr=subprocess.STDOUT)
-        self.finished: float | None = None
         self.stats = None
+        self.seconds: float | None = None  # the run's own time, from its start to its end
         self._outcomes: dict | None = None
 
     def done(self) -> bool:
@@ -152,7 +152,6 @@ class BackgroundRun:
 
         if self._outcomes is None:
             code = self.process.wait()
-            self.finished = self.finished or time.monotonic()
             answer = self.folder / "outcomes.pickle"
             if code != 0 or not answer.exists():
                 self.log.seek(0)
@@ -161,6 +160,7 @@ class BackgroundRun:
             with open(answer, "rb") as file:
                 answer = pickle.load(file)
             self.stats = answer["stats"]
+            self.seconds = answer["seconds"]
             self._outcomes = dict(zip(self.blocks, answer["outcomes"]))
         return self._outcomes
 
@@ -194,9 +194,11 @@ def _run_in_background(folder: Path) -> None:
     session._scratch.rmdir()  # still empty: failed runs' figures go beside the request instead, where they
     session._scratch = folder / "scratch"  # stay until the test run ends (BackgroundRun.stop)
     session._scratch.mkdir()
+    started = time.monotonic()
     outcomes = session.run(request["blocks"])
     with open(folder / "outcomes.pickle.tmp", "wb") as file:
-        pickle.dump({"outcomes": [outcomes[block] for block in request["blocks"]], "stats": session.stats}, file)
+        pickle.dump({"outcomes": [outcomes[block] for block in request["blocks"]], "stats": session.stats,
+                     "seconds": time.monotonic() - started}, file)
     (folder / "outcomes.pickle.tmp").replace(folder / "outcomes.pickle")
 
 
@@ -225,8 +227,8 @@ def snippet_outcomes(request, snippet_session):
             outcomes = background.outcomes()
             stats = background.stats
             print(f"\n[snippets] the background run: {stats.executed} ran ({stats.seconds:.0f} s of snippet "
-                  f"time), {stats.cached} from the cache, {stats.not_run} not run here, {stats.failed} failed",
-                  file=sys.stderr, flush=True)
+                  f"time), {stats.cached} from the cache, {stats.not_run} not run here, {stats.failed} failed; "
+                  f"it took {background.seconds:.0f} s", file=sys.stderr, flush=True)
         return outcomes
     selected = [block for item in request.session.items if (block := _block(item)) is not None]
     with capture.global_and_fixture_disabled():

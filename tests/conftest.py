@@ -64,63 +64,92 @@ def _finish(build, log, what: str, timeout: float = 3000) -> None:
         pytest.fail(f"{what} failed (exit code {code}):\n{log.read().decode(errors='replace')[-6000:]}", pytrace=False)
 
 
-class _OfflineBuild:
-    """The offline site's build (mkdocs-offline.yml): started beside the whole site's build when a test run
-    needs both, since each is one Python thread and the machine has two cores or more."""
+class _Build:
+    """A build of this site with ``config`` into a temporary folder of its own, started now (a Popen, its log
+    in a temporary file); ``env`` adds variables."""
 
-    def __init__(self, tmp_path_factory):
-        import os
+    def __init__(self, config: str, env: dict | None = None):
         import tempfile
         from pathlib import Path
 
-        self.folder = tmp_path_factory.mktemp("offline-site")
-        # Page, template and notebook-preview caches of its own, kept from run to run in offline/ beside
-        # the snippet cache (they sit beside the snippet cache a build is given): its pages are other
-        # pages (file links), and each build evicts the records it did not use, so the two builds must
-        # not share them. The snippets' results are the site's (offline/snippets links to them).
-        results = site().cache_dir.resolve()
-        results.mkdir(parents=True, exist_ok=True)
-        link = results.parent / "offline" / "snippets"
-        link.parent.mkdir(exist_ok=True)
-        if not link.is_symlink() or Path(os.readlink(link)) != results:
-            link.unlink(missing_ok=True)
-            link.symlink_to(results)
+        self.config = config
+        self.folder = Path(tempfile.mkdtemp(prefix=f"built-{Path(config).stem}-"))
         self.log = tempfile.TemporaryFile()
-        self.process = _build("mkdocs-offline.yml", self.folder, self.log,
-                              {"SNIPPETS_CACHE_DIR": str(link)})
+        self.process = _build(config, self.folder, self.log, env)
 
     def wait(self, check: bool = True):
         if check:
-            _finish(self.process, self.log, "mkdocs build -f mkdocs-offline.yml")
+            _finish(self.process, self.log, f"mkdocs build -f {self.config}")
         else:
             self.process.wait(3000)
         return self.folder
 
     def stop(self) -> None:
+        import shutil
+
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-_offline: dict = {}
+def _offline_environment() -> dict:
+    """The offline build's SNIPPETS_CACHE_DIR. Page, template and notebook-preview caches of its own, kept
+    from run to run in offline/ beside the snippet cache (they sit beside the snippet cache a build is
+    given): its pages are other pages (file links), and each build evicts the records it did not use, so
+    the two builds must not share them. The snippets' results are the site's (offline/snippets links to them)."""
+    import os
+    from pathlib import Path
+
+    results = site().cache_dir.resolve()
+    results.mkdir(parents=True, exist_ok=True)
+    link = results.parent / "offline" / "snippets"
+    link.parent.mkdir(exist_ok=True)
+    if not link.is_symlink() or Path(os.readlink(link)) != results:
+        link.unlink(missing_ok=True)
+        link.symlink_to(results)
+    return {"SNIPPETS_CACHE_DIR": str(link)}
 
 
-def _offline_build(request, tmp_path_factory, beside_another: bool = False) -> _OfflineBuild | None:
-    """The offline site's build, started now if a test of this run uses it and none started yet; None if
-    none does, if TEST_OFFLINE_SITE_DIR names one built already, or if ``beside_another`` build and a
-    build would run snippets (two builds would run each of them twice)."""
+_builds: dict = {}  # "site" (mkdocs.yml, served), "offline" (mkdocs-offline.yml): started once per test run
+# ("early": whether pytest_runtest_setup has started them)
+
+
+def _wanted(items, fixture: str, existing: str) -> bool:
+    """Whether a test of this run uses ``fixture`` and the variable ``existing`` names no site built already."""
     import os
 
-    if os.environ.get("TEST_OFFLINE_SITE_DIR"):
-        return None
-    if "build" not in _offline and any("offline_site" in getattr(item, "fixturenames", ())
-                                       for item in request.session.items):
-        if beside_another and not _every_result_cached():
-            return None
-        _offline["build"] = _OfflineBuild(tmp_path_factory)
-        request.config.add_cleanup(_offline["build"].stop)
-    return _offline.get("build")
+    return not os.environ.get(existing) and any(fixture in getattr(item, "fixturenames", ()) for item in items)
+
+
+def _start_builds(config, items) -> None:
+    """Start the builds this run's tests use, once. The offline build starts beside the whole site's (each is
+    one Python thread, and the machine has two cores or more) only if a build takes every snippet's result
+    from the cache, as after this run's own run of the snippets: else both would run each of them."""
+    if "site" not in _builds and _wanted(items, "served_site", "TEST_SITE_DIR"):
+        _builds["site"] = _Build("mkdocs.yml")
+        config.add_cleanup(_builds["site"].stop)
+    if "offline" not in _builds and _wanted(items, "offline_site", "TEST_OFFLINE_SITE_DIR") \
+            and ("site" not in _builds or _every_result_cached()):
+        _start_offline(config)
+
+
+def _start_offline(config) -> _Build:
+    if "offline" not in _builds:
+        _builds["offline"] = _Build("mkdocs-offline.yml", _offline_environment())
+        config.add_cleanup(_builds["offline"].stop)
+    return _builds["offline"]
+
+
+def pytest_runtest_setup(item):
+    """As soon as the snippets' run in the background (snippet_runner's pytest plugin) is done, start the
+    builds of the sites the last tests use: they then run beside the tests that need no snippet, not after them."""
+    plugin = item.config.pluginmanager.get_plugin("snippet-runner-site")
+    background = getattr(plugin, "background", None)
+    if background is not None and background.done() and "early" not in _builds:
+        _builds["early"] = True
+        _start_builds(item.config, item.session.items)
 
 
 def _every_result_cached() -> bool:
@@ -142,7 +171,7 @@ def _every_result_cached() -> bool:
 
 
 @pytest.fixture(scope="session")
-def offline_site(request, tmp_path_factory, snippet_outcomes):
+def offline_site(request, snippet_outcomes):
     """The site built with mkdocs-offline.yml (TEST_OFFLINE_SITE_DIR: one built already), for reading from
     the file system: built once per test run, at the same time as the whole site where a test needs that too,
     after this run's own run of the snippets (``snippet_outcomes``: a build then takes them from the cache)."""
@@ -151,11 +180,11 @@ def offline_site(request, tmp_path_factory, snippet_outcomes):
 
     if os.environ.get("TEST_OFFLINE_SITE_DIR"):
         return Path(os.environ["TEST_OFFLINE_SITE_DIR"])
-    return _offline_build(request, tmp_path_factory).wait()
+    return _start_offline(request.config).wait()
 
 
 @pytest.fixture(scope="session")
-def served_site(request, tmp_path_factory, snippet_outcomes):
+def served_site(request, snippet_outcomes):
     """The whole site, built once per test run (TEST_SITE_DIR: an existing build) and served on loopback;
     the browser tests and the Chinese search test share it. Where the test run also checks the offline
     site, its build runs at the same time (both are one Python thread). Both start after this run's own
@@ -163,7 +192,6 @@ def served_site(request, tmp_path_factory, snippet_outcomes):
     import functools
     import http.server
     import os
-    import tempfile
     import threading
     from pathlib import Path
 
@@ -174,13 +202,11 @@ def served_site(request, tmp_path_factory, snippet_outcomes):
     if os.environ.get("TEST_SITE_DIR"):
         folder = Path(os.environ["TEST_SITE_DIR"])
     else:
-        folder = tmp_path_factory.mktemp("built-site")
-        offline = _offline_build(request, tmp_path_factory, beside_another=True)
-        with tempfile.TemporaryFile() as log:
-            _finish(_build("mkdocs.yml", folder, log), log, "mkdocs build")
-        if offline is not None:
-            offline.wait(check=False)  # before the browser tests start (they would share the cores); its
-            # test checks how it went
+        _start_builds(request.config, request.session.items)  # if not started yet
+        folder = _builds["site"].wait()
+        if "offline" in _builds:
+            _builds["offline"].wait(check=False)  # before the browser tests start (they would share the
+            # cores); its test checks how it went
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield folder, f"http://127.0.0.1:{server.server_port}/"
