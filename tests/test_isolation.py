@@ -182,20 +182,25 @@ WAITS_FOR_THE_SNIPPET = """
 
 def test_pytest_runs_the_snippets_in_the_background_while_the_other_tests_run(tmp_path):
     """The pytest adapter starts the snippets' run when collection ends, in a process of its own; a test that
-    needs no outcome runs meanwhile (alphabetically first here, and first anyway), then the pages' tests."""
+    needs no outcome runs meanwhile (alphabetically first here, and first anyway), then the pages' tests,
+    a failing snippet's with its output."""
     snippet = "# sleeps a little\nimport time\nprint('started', flush=True)\ntime.sleep(3)\nprint('done')\n"
-    site = add_test_harness(make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "sleepy.py"\n```\n',
-                                      {"sleepy.py": snippet}))
+    broken = "# fails\nraise SystemExit('broken on purpose')\n"
+    site = add_test_harness(make_site(tmp_path, '# Lesson\n\n```python\n--8<-- "sleepy.py"\n```\n\n'
+                                                '```python\n--8<-- "broken.py"\n```\n',
+                                      {"sleepy.py": snippet, "broken.py": broken}))
     (site / "tests" / "test_other.py").write_text(textwrap.dedent(WAITS_FOR_THE_SNIPPET.format(limit=60, then="")))
     (tmp_path / "tmp").mkdir()
     env = {**os.environ, "SNIPPETS_CACHE_DIR": str(tmp_path / "cache"), "SNIPPETS_DEVICE": "cpu",
            "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path / "tmp")}
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "tests"], cwd=site,
                           env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    order = [line.split(" ")[0] for line in done.stdout.splitlines() if line.endswith("PASSED") or " PASSED " in line]
-    assert [name.split("::")[0] for name in order] == ["tests/test_other.py", "tests/test_pages.py"], done.stdout
-    assert "the background run: 1 ran" in done.stderr, done.stderr[-3000:]
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    order = [line.split(" ")[0].split("::")[0] for line in done.stdout.splitlines()
+             if line.startswith("tests/") and (" PASSED" in line or " FAILED" in line)]
+    assert order == ["tests/test_other.py", "tests/test_pages.py", "tests/test_pages.py"], done.stdout
+    assert "1 failed, 2 passed" in done.stdout and "broken on purpose" in done.stdout, done.stdout[-3000:]
+    assert "the background run: 2 ran" in done.stderr and "1 failed" in done.stderr, done.stderr[-3000:]
     assert processes_with(str(tmp_path / "tmp")) == []
 
 
