@@ -1,0 +1,110 @@
+"""A notebook preview's cells away from the screen are skipped whole by the browser (overrides/main.html):
+each keeps the height it was laid out with, so nothing moves when it is drawn, and it looks the same."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+PREVIEWS = ["notebooks/stage-1/tensors/", "zh/notebooks/stage-1/tensors/"]
+
+# Each cell: whether the script skips it, whether its content is drawn now, where it is and its height.
+CELLS = """() => [...document.querySelectorAll('.jupyter-wrapper .jp-Notebook > .jp-Cell')].map(cell => ({
+    skipped: cell.style.contentVisibility === 'auto',
+    drawn: cell.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
+    top: cell.getBoundingClientRect().top + window.scrollY,  // on the page, not the screen
+    height: cell.getBoundingClientRect().height }))"""
+
+LAYOUT_SHIFTS = """() => new Promise(done => { let total = 0;
+    new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
+        .observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => done(total), 300); })"""
+
+
+@pytest.fixture(scope="module")
+def site_url(served_site):
+    return served_site[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("width", [412, 1280])
+@pytest.mark.parametrize("path", PREVIEWS)
+def test_off_screen_cells_are_skipped_and_nothing_moves_when_they_are_drawn(browser, site_url, path, width):
+    """Most cells start skipped (their prose, code and outputs are not styled or laid out); scrolled to,
+    each is drawn at the height it held, and no cell on the page moves."""
+    context = browser.new_context(viewport={"width": width, "height": 823})
+    page = context.new_page()
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.evaluate(LAYOUT_SHIFTS) == 0
+        cells = page.evaluate(CELLS)
+        skipped = [i for i, cell in enumerate(cells) if cell["skipped"]]
+        assert len(skipped) > len(cells) * 0.8, (len(skipped), len(cells))
+        assert not cells[0]["skipped"]  # the first screen is drawn as it is
+        assert not any(cells[i]["drawn"] for i in skipped[-10:])
+        page_height = page.evaluate("document.scrollingElement.scrollHeight")
+        locator = page.locator(".jupyter-wrapper .jp-Notebook > .jp-Cell")
+        for i in skipped:  # the reader comes to each cell in turn
+            locator.nth(i).scroll_into_view_if_needed()
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            now = page.evaluate(CELLS)
+            assert now[i]["drawn"], i
+            moved = [(j, was, cell) for j, (was, cell) in enumerate(zip(cells, now))
+                     if abs(cell["top"] - was["top"]) > 0.05 or abs(cell["height"] - was["height"]) > 0.05]
+            assert not moved, (i, moved[:3])
+        assert page.evaluate("document.scrollingElement.scrollHeight") == page_height
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PREVIEWS)
+def test_a_skipped_cell_looks_the_same_when_drawn(browser, site_url, path):
+    """A cell drawn after it was skipped, pixel for pixel as on a page where nothing is skipped (code, text
+    output, a figure and prose, in the dark scheme). A skipped box is contained (content-visibility
+    implies ``contain: layout style paint``), which the page without skipping gets too: a contained box
+    at a fractional position paints its text snapped to whole pixels, up to 1 px lower than without."""
+    shots = {}
+    for skipping in (True, False):
+        context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme="dark")
+        page = context.new_page()
+        if not skipping:  # the script skips nothing: a cell style it sets is overridden
+            page.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
+                const style = document.createElement('style');
+                style.textContent = '.jupyter-wrapper .jp-Notebook > .jp-Cell { content-visibility: visible !important; contain: layout style paint }';
+                document.head.append(style); });""")
+        try:
+            page.goto(site_url + path, wait_until="networkidle")
+            cells = page.evaluate(CELLS)
+            assert any(cell["skipped"] for cell in cells)
+            picked = [i for i, cell in enumerate(cells) if cell["skipped"]][:4]
+            locator = page.locator(".jupyter-wrapper .jp-Notebook > .jp-Cell")
+            with_figure = page.evaluate("""() => [...document.querySelectorAll('.jupyter-wrapper .jp-Notebook > .jp-Cell')]
+                .findIndex(cell => cell.querySelector('.jp-OutputArea img'))""")
+            assert with_figure > 0
+            for i in picked + [with_figure]:
+                cell = locator.nth(i)
+                cell.scroll_into_view_if_needed()
+                cell.evaluate("c => Promise.all([...c.querySelectorAll('img')].map(img => img.decode().catch(() => null)))")
+                shots[skipping, i] = cell.screenshot(animations="disabled")
+        finally:
+            context.close()
+    for (skipping, i), shot in shots.items():
+        if skipping:
+            assert shot == shots[False, i], f"cell {i} of {path} looks different when it was skipped"
