@@ -84,3 +84,12 @@ def test_the_reader_shards_cover_every_snippet_and_the_build_job_checks_it():
     check = next(i for i, s in enumerate(steps) if s.get("run") == ".venv/bin/python -m snippet_runner.reader")
     assert steps[merged]["with"]["path"] == ".cache/snippets/reader" and merged < check
     assert "build" in jobs["deploy"]["needs"], "deploying waits for the reader's run"
+
+
+def test_ci_run_calls_the_readme_test_command_then_the_strict_build_then_the_readers_run():
+    _, test = readme_commands()
+    lines = [line.strip() for line in CI.splitlines()]
+    order = [lines.index(step) for step in (test, ".venv/bin/mkdocs build --strict",
+                                             ".venv/bin/python -m snippet_runner.reader")]
+    assert order == sorted(order), order
+    assert "set -euo pipefail" in lines  # a failing step fails the run
