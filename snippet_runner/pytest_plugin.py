@@ -189,11 +189,9 @@ def _run_in_background(folder: Path) -> None:
 
     with open(folder / "request.pickle", "rb") as file:
         request = pickle.load(file)
+    (folder / "scratch").mkdir()  # failed runs' figures: they stay until the test run ends (BackgroundRun.stop)
     session = Site.load(Path(request["root"])).session(device=request["device"], jobs=request["jobs"],
-                                                      fresh=request["fresh"])
-    session._scratch.rmdir()  # still empty: failed runs' figures go beside the request instead, where they
-    session._scratch = folder / "scratch"  # stay until the test run ends (BackgroundRun.stop)
-    session._scratch.mkdir()
+                                                      fresh=request["fresh"], scratch=folder / "scratch")
     started = time.monotonic()
     outcomes = session.run(request["blocks"])
     with open(folder / "outcomes.pickle.tmp", "wb") as file:

@@ -30,7 +30,7 @@ class Stats:
 class Session:
     def __init__(self, cache_dir: Path, *, device: str = "auto", jobs: int | None = None,
                  read_cache: bool = True, progress: bool = False, display_root: Path | None = None,
-                 policy: Policy = Policy()) -> None:
+                 policy: Policy = Policy(), scratch: Path | None = None) -> None:
         self.cache = Cache(cache_dir)
         self.policy = policy  # the site's course: its checks and stamp (Site.session passes the course file's)
         # Probing the environment needs the warm worker (seconds to start); remembering the answer
@@ -42,7 +42,9 @@ class Session:
         self.display_root = display_root
         self.stats = Stats()
         self._ran: dict[str, Result] = {}  # cache key -> result this session executed (what a fresh session reuses)
-        self._scratch = Path(tempfile.mkdtemp(prefix="snippet-results-"))
+        # Where failed runs' figures stay (a passing run's move into the cache): a new temporary folder, or
+        # ``scratch`` (an existing folder), removed by close() either way.
+        self._scratch = Path(scratch) if scratch is not None else Path(tempfile.mkdtemp(prefix="snippet-results-"))
 
     @property
     def environment(self) -> dict:

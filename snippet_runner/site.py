@@ -63,12 +63,12 @@ class Site:
         return collect_site(self.docs_dir, self.expander, errors)
 
     def session(self, *, device: str = "auto", jobs: int | None = None, fresh: bool = False,
-                progress: bool = False) -> Session:
+                progress: bool = False, scratch: Path | None = None) -> Session:
         from . import runner
 
         runner.preload(self.course.get("PRELOAD", ()))  # the modules the warm worker imports once
         return Session(self.cache_dir, device=device, jobs=jobs, read_cache=not fresh, progress=progress,
-                       display_root=self.root / "snippets", policy=self.policy)
+                       display_root=self.root / "snippets", policy=self.policy, scratch=scratch)
 
 
 def load_course(path: Path) -> dict:
