@@ -3,16 +3,11 @@ each keeps the height it was laid out with, so nothing moves when it is drawn, a
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+# Chromium through playwright, as the other browser tests drive it (their module skips, saying why, where
+# either is missing); the site built once per test run and served on loopback.
+from tests.test_browser import LAYOUT_SHIFTS, browser, site_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -24,24 +19,6 @@ CELLS = """() => [...document.querySelectorAll('.jupyter-wrapper .jp-Notebook > 
     drawn: cell.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
     top: cell.getBoundingClientRect().top + window.scrollY,  // on the page, not the screen
     height: cell.getBoundingClientRect().height }))"""
-
-LAYOUT_SHIFTS = """() => new Promise(done => { let total = 0;
-    new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
-        .observe({type: 'layout-shift', buffered: true});
-    setTimeout(() => done(total), 300); })"""
-
-
-@pytest.fixture(scope="module")
-def site_url(served_site):
-    return served_site[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("width", [412, 1280])
