@@ -1,0 +1,85 @@
+"""A page starts in the reader's colour scheme (overrides/main.html): on a first visit, the palette
+option whose media query the system matches; after a choice, the stored one. Nothing is styled in
+one scheme and switched to the other after load, so no colour transition is left waiting in content
+the browser skips until it is scrolled to (where the reader saw code boxes fade from light to dark)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+# Chromium through playwright, as the other browser tests drive it (their module skips, saying why,
+# where either is missing); the site built once per test run and served on loopback.
+from tests.test_browser import browser, site_url  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["stage-1/tensors/", "notebooks/stage-1/tensors/", "zh/notebooks/stage-1/tensors/"]
+SCHEME_OF = {"light": "default", "dark": "slate"}
+
+# The colour changes in the article that CSS transitions make (running, or waiting in content the
+# browser skips: a transition from a colour to the same colour is not seen and not counted), and the inline
+# code boxes whose text colour is not the one a new code box beside each gets.
+STATE = """() => ({
+    scheme: document.body.getAttribute('data-md-color-scheme'),
+    transitions: document.getAnimations().filter(a => a instanceof CSSTransition && a.effect.target.closest('.md-content'))
+        .map(a => [a.transitionProperty, a.effect.target.tagName, a.effect.getKeyframes().map(
+            k => k[a.transitionProperty.replace(/-([a-z])/g, (dash, letter) => letter.toUpperCase())])])
+        .filter(([property, tag, [from, to]]) => from !== to),  // one that changes nothing is not seen
+    code: [...document.querySelectorAll('.md-content p > code')].length,
+    offColour: [...document.querySelectorAll('.md-content p > code')].filter(code => {
+        const probe = document.createElement('code');  // a new box beside it takes the scheme's colour now
+        code.parentElement.append(probe);
+        const want = getComputedStyle(probe).color;
+        probe.remove();
+        return getComputedStyle(code).color !== want;
+    }).length })"""
+
+
+def _state_after_reading(page):
+    before = page.evaluate(STATE)
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    for y in range(0, height, 600):  # as a reader scrolls: skipped content is drawn on the way
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(300)  # what scrolling itself started (Material's 125 ms hover and focus fades) is over
+    return before, page.evaluate(STATE)
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_first_visit_starts_in_the_systems_scheme_and_nothing_fades(browser, site_url, path, system):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=system)
+    page = context.new_page()
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        before, after = _state_after_reading(page)
+    finally:
+        context.close()
+    assert before["code"] > 10
+    for state in (before, after):
+        assert state["scheme"] == SCHEME_OF[system]
+        assert state["transitions"] == [], state["transitions"][:5]
+        assert state["offColour"] == 0
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_stored_choice_wins_over_the_system(browser, site_url, path):
+    """A reader on a dark system who chose the light scheme gets it (Material's own script applies it;
+    ours leaves it alone), with nothing fading either."""
+    light = {"index": 0, "color": {"media": "(prefers-color-scheme: light)", "scheme": "default",
+                                   "primary": "custom", "accent": "custom"}}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    # Material stores the palette per site, under the site's path ("/" here) and "__palette".
+    context.add_init_script(f"localStorage.setItem('/.__palette', {json.dumps(json.dumps(light))})")
+    page = context.new_page()
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        before, after = _state_after_reading(page)
+    finally:
+        context.close()
+    for state in (before, after):
+        assert state["scheme"] == "default"
+        assert state["transitions"] == [], state["transitions"][:5]
+        assert state["offColour"] == 0
