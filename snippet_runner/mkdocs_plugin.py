@@ -706,8 +706,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         return output
 
     def on_page_content(self, html, page, config, files):
-        if page.url in self._preview_figures:  # a notebook preview: its figures as files, not inline base64
-            return link_images(html, self._preview_image_place(page, config, files))
+        if page.url in self._preview_figures:  # a notebook preview: its figures as files, not inline base64;
+            # fewer highlighting spans and no dead nbconvert blocks, looking the same (preview_html)
+            from .preview_html import slim
+            return slim(link_images(html, self._preview_image_place(page, config, files)))
         _, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))
         if not blocks:
             return self._stamped(html, page, config, blocks)

@@ -476,6 +476,10 @@ def test_notebook_previews_use_the_trimmed_stylesheet(browser, served_site, site
                 page.route("**/assets/notebook.css", lambda route: route.fulfill(body=full, content_type="text/css"))
             try:
                 page.goto(site_url + path, wait_until="networkidle")
+                # A cell skipped until now (content-visibility) is styled when it is read, and its inline
+                # code can then start a colour transition from the scheme it was last styled in (how many
+                # do depends on timing): transitions off, every element is read at its style's end value.
+                page.add_style_tag(content="*, *::before, *::after { transition: none !important }")
                 seen[stylesheet, scheme] = page.evaluate(styles)
             finally:
                 context.close()
@@ -536,6 +540,198 @@ def test_notebook_previews_link_their_figures_instead_of_inlining_them(browser, 
             assert before > 20 and abs(before - after) < 1, (i, before, after)
     finally:
         context.close()
+
+
+# A notebook preview's code cells are slimmed and nbconvert's dead blocks dropped (snippet_runner/preview_html.py).
+# "Before" is the built preview with what mkdocs-jupyter rendered put back: each code cell as its converter
+# highlights it, and the MathJax, mermaid and Python-list blocks where it wrote them.
+
+_PREVIEW_CHARACTERS = """() => {
+    /* Each character of each code cell: its style (the text properties of the element it is in, and the
+       box properties of each inline element around it below the <pre> that a bare <span> does not have)
+       and where it is drawn. */
+    const text = ['color', 'font-family', 'font-size', 'font-style', 'font-weight', 'font-variant', 'font-stretch',
+        'font-feature-settings', 'font-variation-settings', 'line-height', 'letter-spacing', 'word-spacing',
+        'text-decoration-line', 'text-decoration-color', 'text-decoration-style', 'text-decoration-thickness',
+        'text-shadow', 'text-transform', 'text-rendering', 'white-space', 'visibility', 'opacity',
+        '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color', 'tab-size', 'direction'];
+    const box = ['display', 'background-color', 'background-image', 'padding', 'margin', 'border', 'outline',
+        'box-shadow', 'vertical-align', 'position', 'top', 'left', 'transform', 'filter', 'opacity', 'mix-blend-mode',
+        'text-decoration-line', 'line-height', 'font-size', 'font-family'];
+    const read = (element, names) => { const s = getComputedStyle(element); return names.map(n => s.getPropertyValue(n)).join('|'); };
+    const styles = [], index = new Map(), chars = [];
+    const cached = new Map();
+    for (const pre of document.querySelectorAll('.jupyter-wrapper .highlight-ipynb > pre')) {
+        const bare = document.createElement('span');
+        pre.append(bare);
+        const plain = read(bare, box);
+        bare.remove();
+        const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!cached.has(element)) {
+                const boxes = [];
+                for (let up = element; up !== pre; up = up.parentElement) {
+                    const own = read(up, box);
+                    if (own !== plain) boxes.push(own);
+                }
+                const key = read(element, text) + ' / ' + boxes.join(' / ');
+                if (!index.has(key)) { index.set(key, styles.length); styles.push(key); }
+                cached.set(element, index.get(key));
+            }
+            const range = document.createRange();
+            for (let i = 0; i < node.data.length; i++) {
+                range.setStart(node, i); range.setEnd(node, i + 1);
+                const r = range.getBoundingClientRect();
+                chars.push([node.data[i], cached.get(element), Math.round(r.left * 100), Math.round(r.top * 100),
+                            Math.round(r.width * 100), Math.round(r.height * 100)]);
+            }
+        }
+    }
+    return {styles, chars, elements: document.querySelectorAll('*').length};
+}"""
+
+
+def _mkdocs_jupyter_preview(notebook: Path) -> str:
+    """The notebook's preview content as mkdocs-jupyter renders it for this site (mkdocs.yml's settings),
+    before snippet_outputs' changes."""
+    from mkdocs_jupyter.nbconvert2 import nb2html
+
+    return nb2html(str(notebook), custom_mathjax_url="")
+
+
+def _fulfill(route, request=None, *, body: str):
+    route.fulfill(body=body, content_type="text/html; charset=utf-8")
+
+
+def _between(text: str, start: str, end: str, after: int = 0) -> str:
+    at = text.index(start, after)
+    return text[at:text.index(end, at) + len(end)]
+
+
+def _unslimmed(built: str, rendered: str, cells: bool = True) -> str:
+    """The built preview with mkdocs-jupyter's dead blocks put back, and its own code cells (``cells``)."""
+    cell = re.compile(r'<div class="highlight-ipynb\b[^"]*"><pre>.*?</pre>', re.DOTALL)
+    originals = cell.findall(rendered)
+    assert len(originals) == len(cell.findall(built)) > 10
+    pieces = iter(originals)
+    before = cell.sub(lambda m: next(pieces), built) if cells else built
+    mathjax = _between(rendered, "<!-- Load mathjax -->", "<!-- End of mathjax configuration -->")
+    mermaid = _between(rendered, '<script type="module">', "<!-- End of mermaid configuration -->")
+    listed = _between(rendered, "<style>", "</style>", rendered.index("<!-- jupyter-wrapper -->"))
+    assert re.match(r"<style>\s*\['pre \{", listed)
+    wrapper = '<div class="jupyter-wrapper">'
+    assert before.count(wrapper) == 1 and before.count("<!-- jupyter-wrapper -->") == 1
+    before = before.replace(wrapper, mathjax + mermaid + wrapper)
+    return before.replace("<!-- jupyter-wrapper -->", "<!-- jupyter-wrapper -->\n" + listed)
+
+
+PREVIEWS_SLIMMED = ["notebooks/stage-1/tensors/", "zh/notebooks/stage-1/tensors/"]
+
+
+@pytest.mark.parametrize("path", PREVIEWS_SLIMMED)
+def test_a_slimmed_preview_is_the_rendered_one_with_fewer_elements_and_looks_the_same(browser, served_site, site_url, path):
+    """Every code cell of the built preview is mkdocs-jupyter's, slimmed (preview_html.slim_code); nbconvert's
+    MathJax, mermaid and Python-list blocks are gone. Put back (light and dark, 412 px wide):
+
+    - the blocks alone: the screen is the same pixel for pixel, at the top and scrolled to code further
+      down (before, the Python-list stylesheet holds no rule, MathJax never loaded, no mermaid output);
+    - the blocks and mkdocs-jupyter's own code cells: each character of the code has the same computed
+      style (its text's, and the boxes of the inline elements around it) on the same line, the page has
+      over 2,000 elements more. Across the line a character moves by less than 0.1 px: Chromium places
+      each inline element at a 1/64 px step, so with fewer span boundaries the rounding adds up
+      differently; on the screen this changes the anti-aliasing of a few glyphs (under 0.1 % of the
+      pixels, each channel by at most 80 of 255)."""
+    import functools
+    import io
+
+    import numpy
+    from PIL import Image, ImageChops
+
+    from snippet_runner.preview_html import slim_code
+
+    folder = served_site[0]
+    built = (folder / path / "index.html").read_text(encoding="utf-8")
+    rendered = _mkdocs_jupyter_preview(folder / (path.rstrip("/") + ".ipynb"))
+    cell = re.compile(r'<div class="highlight-ipynb\b[^"]*"><pre>.*?</pre>', re.DOTALL)
+    assert [slim_code(c) for c in cell.findall(rendered)] == cell.findall(built)
+    for gone in ("x-mathjax-config", "<!-- Load mathjax -->", "jp-Mermaid", "mermaid.esm", "['pre {"):
+        assert gone not in built and gone in rendered, gone
+    versions = {"before": _unslimmed(built, rendered), "blocks": _unslimmed(built, rendered, cells=False), "after": built}
+    assert len(versions["blocks"]) - len(built) > 15_000 and len(versions["before"]) - len(versions["blocks"]) > 60_000
+    measured, shots = {}, {}
+    for scheme in ("light", "dark"):
+        for version, body in versions.items():
+            context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme=scheme)
+            page = context.new_page()
+            page.route(site_url + path, functools.partial(_fulfill, body=body))
+            try:
+                page.goto(site_url + path, wait_until="networkidle")
+                if version != "after":
+                    assert page.evaluate("""() => [...document.querySelectorAll('style')]
+                        .filter(s => s.textContent.trim().startsWith("['")).map(s => s.sheet.cssRules.length)""") == [0]
+                    assert page.evaluate("typeof window.MathJax") == "undefined"
+                    assert page.evaluate("document.querySelectorAll('.jp-Mermaid, .jp-RenderedMermaid').length") == 0
+                header = page.evaluate("Math.ceil(document.querySelector('.md-header').getBoundingClientRect().bottom)")
+                shots[scheme, version] = [numpy.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"))]
+                for n in (3, 6):  # code further down; the header (its title changes as it scrolls) left out
+                    page.locator(".jupyter-wrapper .highlight-ipynb").nth(n).scroll_into_view_if_needed()
+                    page.wait_for_timeout(500)
+                    shot = numpy.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"))
+                    shots[scheme, version].append(shot[header:])
+                if version != "blocks":
+                    page.add_style_tag(content=".jupyter-wrapper .jp-Cell, .jupyter-wrapper .jp-InputArea-editor"
+                                               " { content-visibility: visible !important }")
+                    measured[scheme, version] = page.evaluate(_PREVIEW_CHARACTERS)
+            finally:
+                context.close()
+    for scheme in ("light", "dark"):
+        for blocks, after in zip(shots[scheme, "blocks"], shots[scheme, "after"]):
+            assert blocks.shape == after.shape and (blocks == after).all(), scheme
+        was, now = measured[scheme, "before"], measured[scheme, "after"]
+        assert was["elements"] - now["elements"] > 2000, (was["elements"], now["elements"])
+        assert len(was["chars"]) == len(now["chars"]) > 10_000
+        assert len(set(was["styles"])) > 5  # the code has colours: the comparison can see them
+        differ = [(i, a, b) for i, (a, b) in enumerate(zip(was["chars"], now["chars"]))
+                  if a[0] != b[0] or was["styles"][a[1]] != now["styles"][b[1]] or a[3] != b[3] or a[5] != b[5]
+                  or abs(a[2] - b[2]) >= 10 or abs(a[4] - b[4]) >= 10]  # hundredths of a pixel
+        assert differ == [], (scheme, len(differ), differ[:3])
+        for before, after in zip(shots[scheme, "before"], shots[scheme, "after"]):
+            assert before.shape == after.shape
+            difference = numpy.abs(before.astype(int) - after.astype(int)).max(axis=2)
+            assert (difference > 0).mean() < 0.001 and difference.max() <= 80, (scheme, (difference > 0).sum(), difference.max())
+
+
+def test_the_slimming_table_groups_classes_that_look_the_same(browser, site_url):
+    """preview_html.STYLES, class by class in a preview's code, light and dark: a "plain" class's span has
+    the computed style of a bare <span> (every property), and the classes of each other group have one
+    computed style, which is not the plain one."""
+    from snippet_runner.preview_html import STYLES
+
+    probe = """groups => {
+        const pre = document.querySelector('.jupyter-wrapper .highlight-ipynb > pre');
+        const style = element => { const s = getComputedStyle(element); return [...s].map(n => n + ':' + s.getPropertyValue(n)).join(';'); };
+        const made = span => { pre.append(span); const s = style(span); span.remove(); return s; };
+        const bare = made(Object.assign(document.createElement('span'), {textContent: 'x'}));
+        return [bare, Object.fromEntries(Object.entries(groups).map(([group, tokens]) => [group,
+            tokens.map(token => made(Object.assign(document.createElement('span'), {className: token, textContent: 'x'})))]))];
+    }"""
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme=scheme)
+        page = context.new_page()
+        try:
+            page.goto(site_url + "notebooks/stage-1/tensors/", wait_until="networkidle")
+            bare, groups = page.evaluate(probe, {group: sorted(tokens) for group, tokens in STYLES.items()})
+        finally:
+            context.close()
+        assert len(bare) > 5000
+        for group, seen in groups.items():
+            tokens = sorted(STYLES[group])
+            if group == "plain":
+                assert [token for token, s in zip(tokens, seen) if s != bare] == [], scheme
+            else:
+                assert [token for token, s in zip(tokens, seen) if s != seen[0]] == [], (scheme, group)
+                assert seen[0] != bare, (scheme, group)
 
 
 def test_the_content_partial_override_is_the_installed_one_but_for_notebook_stylesheets():
