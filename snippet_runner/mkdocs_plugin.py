@@ -99,6 +99,7 @@ from .figures import figure_for
 from .labels import labels
 from .notebook import page_notebook
 from .preview_images import Placed, digest_name, link_images
+from .preview_toc import heading_ids, toc_tokens
 from .render import failure_message, outcome_html, output_position, page_stamp_html, shown_figures
 from .results import Outcome
 from .site import Site
@@ -709,7 +710,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         if page.url in self._preview_figures:  # a notebook preview: its figures as files, not inline base64;
             # fewer highlighting spans and no dead nbconvert blocks, looking the same (preview_html)
             from .preview_html import slim
-            return slim(link_images(html, self._preview_image_place(page, config, files)))
+            html = heading_ids(slim(link_images(html, self._preview_image_place(page, config, files))))
+            # The lesson's heading ids, and the table of contents from the headings it shows (preview_toc)
+            page.toc = get_toc(toc_tokens(html))
+            return html
         _, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))
         if not blocks:
             return self._stamped(html, page, config, blocks)

@@ -30,7 +30,9 @@ from .results import Outcome
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
 MARKER = re.compile(r"^\s*<!--\s*pytest(?:\.mark\.|-codeblocks:).*-->\s*$")
-HEADING_ID = re.compile(r"^(#{1,6} .*?)\s*\{#[^}]*\}\s*$")  # "## 1.2.1 创建张量 {#121-creating-tensors}"
+# "## 1.2.1 创建张量 {#121-creating-tensors}": the page's explicit id, kept as an anchor in the heading
+# (Jupyter's Markdown has no {#id}); the preview moves it onto the heading (preview_toc.heading_ids).
+HEADING_ID = re.compile(r"^(#{1,6} .*?)\s*\{#([^}\s]*)\}\s*$")
 
 
 def _prose(lines: list[str], titles: dict[str, str] | None = None) -> str:
@@ -39,7 +41,7 @@ def _prose(lines: list[str], titles: dict[str, str] | None = None) -> str:
     for line in lines:
         if MARKER.match(line):
             continue
-        line = HEADING_ID.sub(r"\1", line)
+        line = HEADING_ID.sub(r'\1 <a id="\2"></a>', line)
         match = ADMONITION.match(line)
         if match:
             title = match["title"] if match["title"] is not None else (titles or {}).get(
