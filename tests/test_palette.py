@@ -15,7 +15,6 @@ from tests.test_browser import browser, site_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["stage-1/tensors/", "notebooks/stage-1/tensors/", "zh/notebooks/stage-1/tensors/"]
 SCHEME_OF = {"light": "default", "dark": "slate"}
 
 # The colour changes in the article that CSS transitions make (running, or waiting in content the
@@ -47,8 +46,10 @@ def _state_after_reading(page):
     return before, page.evaluate(STATE)
 
 
-@pytest.mark.parametrize("system", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES)
+# The fade was seen on the previews (their off-screen cells are skipped after a forced layout); a lesson
+# and the light scheme are checked too, so the early start cannot break them.
+@pytest.mark.parametrize("path, system", [("stage-1/tensors/", "dark"), ("notebooks/stage-1/tensors/", "dark"),
+                                          ("zh/notebooks/stage-1/tensors/", "dark"), ("notebooks/stage-1/tensors/", "light")])
 def test_first_visit_starts_in_the_systems_scheme_and_nothing_fades(browser, site_url, path, system):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=system)
     page = context.new_page()
@@ -64,8 +65,7 @@ def test_first_visit_starts_in_the_systems_scheme_and_nothing_fades(browser, sit
         assert state["offColour"] == 0
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_a_stored_choice_wins_over_the_system(browser, site_url, path):
+def test_a_stored_choice_wins_over_the_system(browser, site_url, path="notebooks/stage-1/tensors/"):
     """A reader on a dark system who chose the light scheme gets it (Material's own script applies it;
     ours leaves it alone), with nothing fading either."""
     light = {"index": 0, "color": {"media": "(prefers-color-scheme: light)", "scheme": "default",
