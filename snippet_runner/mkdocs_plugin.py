@@ -99,6 +99,7 @@ from .figures import figure_for
 from .labels import labels
 from .notebook import page_notebook
 from .preview_images import Placed, digest_name, link_images
+from .preview_links import relative_site_links
 from .preview_toc import heading_ids, toc_tokens
 from .render import failure_message, outcome_html, output_position, page_stamp_html, shown_figures
 from .results import Outcome
@@ -477,14 +478,15 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         i18n = config.plugins.get("i18n")
         admonitions = (i18n.current_language_config.admonition_translations or {}) if i18n else {}
         url = self._published_url(config) + file.url
-        key = pagecache.digest("notebook", markdown, title, url, language, admonitions, self._site_name(config),
-                               sorted(map(str, self.site.course.get("COLAB_HAS", ()))), _package_digest(),
+        key = pagecache.digest("notebook", markdown, title, url, file.src_uri, language, admonitions,
+                               self._site_name(config), sorted(map(str, self.site.course.get("COLAB_HAS", ()))),
+                               _package_digest(),
                                [self._outcome_digest(b, self.outcomes[b]) for b in blocks])
         record = self.pages_cache.get(language, key) if self.pages_cache else None
         if record is None:
             notebook = page_notebook(markdown, blocks, self.outcomes, title, url, language=language,
                                      admonition_titles=admonitions, colab_has=self.site.course.get("COLAB_HAS", ()),
-                                     site_name=self._site_name(config))
+                                     site_name=self._site_name(config), source=file.src_uri)
             record = {"notebook": nbformat.v4.writes(notebook)}  # page_notebook validated it
             if self.pages_cache:
                 self.pages_cache.put(language, key, record)
@@ -711,7 +713,9 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
             # fewer highlighting spans and no dead nbconvert blocks, looking the same (preview_html)
             from .preview_html import slim
             html = heading_ids(slim(link_images(html, self._preview_image_place(page, config, files))))
-            # The lesson's heading ids, and the table of contents from the headings it shows (preview_toc)
+            # The lesson's heading ids, and the table of contents from the headings it shows (preview_toc);
+            # links to the site's pages lead to this site's (preview_links)
+            html = relative_site_links(html, self._published_url(config), page.url)
             page.toc = get_toc(toc_tokens(html))
             return html
         _, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))

@@ -15,10 +15,13 @@ next to the one the page's outputs were produced with.
 from __future__ import annotations
 
 import base64
+import posixpath
 import re
 import sys
+from urllib.parse import urljoin
 
 import nbformat
+from mkdocs.utils import get_relative_url
 from nbformat import v4
 
 from .collect import Block
@@ -33,6 +36,35 @@ MARKER = re.compile(r"^\s*<!--\s*pytest(?:\.mark\.|-codeblocks:).*-->\s*$")
 # "## 1.2.1 创建张量 {#121-creating-tensors}": the page's explicit id, kept as an anchor in the heading
 # (Jupyter's Markdown has no {#id}); the preview moves it onto the heading (preview_toc.heading_ids).
 HEADING_ID = re.compile(r"^(#{1,6} .*?)\s*\{#([^}\s]*)\}\s*$")
+
+# A Markdown link to another page of the site, relative to the page's file: "](../stage-2/data.md#x)".
+PAGE_LINK = re.compile(r"\]\((?![a-zA-Z][\w+.-]*:|[#/])([^()\s]+?\.md)(#[^()\s]*)?\)")
+
+
+def _page_path(source: str, language: str) -> str:
+    """The URL path MkDocs gives a page file (directory URLs), less the language's folder:
+    "stage-2/data.zh.md" -> "stage-2/data/", "stage-5/index.md" -> "stage-5/", "index.md" -> ""."""
+    stem = source[:-len(".md")]
+    if stem.endswith("." + language):
+        stem = stem[:-len(language) - 1]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-len("index")]
+    return stem + "/"
+
+
+def _page_links(text: str, source: str, page_url: str, language: str) -> str:
+    """Links to other pages of the site as their full addresses: a notebook (in Colab, or the site's
+    preview of it) has no page files beside it, so "](resources.md)" led nowhere. Resolved against
+    the page's file as MkDocs resolves them, in the page's language (``page_url`` is its address)."""
+    if not (source and page_url):
+        return text
+    here, own = posixpath.dirname(source), _page_path(source, language)
+
+    def address(match: re.Match) -> str:
+        target = _page_path(posixpath.normpath(posixpath.join(here, match[1])), language)
+        return f"]({urljoin(page_url, get_relative_url(target or '.', own or '.'))}{match[2] or ''})"
+
+    return PAGE_LINK.sub(address, text)
 
 
 def _prose(lines: list[str], titles: dict[str, str] | None = None) -> str:
@@ -137,8 +169,9 @@ def setup_cell(blocks: list[Block], outcomes: dict, language: str = "en", colab_
 
 def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str, page_url: str = "",
                   language: str = "en", admonition_titles: dict[str, str] | None = None, colab_has=(),
-                  site_name: str = "the site") -> nbformat.NotebookNode:
+                  site_name: str = "the site", source: str = "") -> nbformat.NotebookNode:
     """A notebook of one page. ``outcomes`` maps each block to its Outcome (may be empty).
+    ``source``: the page's file in the docs folder ("stage-1/tensors.md"), for its links to other pages.
 
     ``language``: the page's language (its prose is the page's; the notebook's own words follow it).
     """
@@ -150,7 +183,7 @@ def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str
     cells.append(setup_cell(blocks, outcomes, language, colab_has))
     position = 0
     for block in sorted(blocks, key=lambda b: b.line):
-        text = _prose(lines[position: block.line - 1], admonition_titles)
+        text = _page_links(_prose(lines[position: block.line - 1], admonition_titles), source, page_url, language)
         if text:
             cells.append(v4.new_markdown_cell(text))
         position = block.end_line
@@ -166,7 +199,7 @@ def page_notebook(markdown: str, blocks: list[Block], outcomes: dict, title: str
             cells.append(v4.new_code_cell(f"!python {name}", outputs=_outputs(outcome, language)))
         else:
             cells.append(v4.new_code_cell(code, outputs=_outputs(outcome, language)))
-    text = _prose(lines[position:], admonition_titles)
+    text = _page_links(_prose(lines[position:], admonition_titles), source, page_url, language)
     if text:
         cells.append(v4.new_markdown_cell(text))
     for number, cell in enumerate(cells):  # stable ids (nbformat's are random): the same page, the same file

@@ -165,11 +165,12 @@ def test_every_language_has_every_label():
     assert labels("zh_CN") is LABELS["zh"] and labels("zh-Hans") is LABELS["zh"] and labels("fr") is LABELS["en"]
 
 
-def test_notebook_prose_drops_heading_ids_and_translates_untitled_admonitions():
+def test_notebook_prose_keeps_heading_ids_as_anchors_and_translates_untitled_admonitions():
     from snippet_runner.notebook import _prose
 
     text = _prose(["## 1.2.1 创建张量 {#121-creating-tensors}", "", "!!! note", "    一条注意。"], {"note": "注意"})
-    assert text.startswith("## 1.2.1 创建张量\n") and "> **注意**" in text and "{#" not in text
+    assert text.startswith('## 1.2.1 创建张量 <a id="121-creating-tensors"></a>\n') and "> **注意**" in text
+    assert "{#" not in text
 
 
 def test_notebook_cell_ids_are_stable():
