@@ -709,15 +709,10 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
         return output
 
     def on_page_content(self, html, page, config, files):
-        if page.url in self._preview_figures:  # a notebook preview: its figures as files, not inline base64;
-            # fewer highlighting spans and no dead nbconvert blocks, looking the same (preview_html)
-            from .preview_html import slim
-            html = heading_ids(slim(link_images(html, self._preview_image_place(page, config, files))))
-            # The lesson's heading ids, and the table of contents from the headings it shows (preview_toc);
-            # links to the site's pages lead to this site's (preview_links)
-            html = relative_site_links(html, self._published_url(config), page.url)
-            page.toc = get_toc(toc_tokens(html))
-            return html
+        if page.url in self._preview_figures:  # a notebook preview: its figures as files, not inline base64
+            record = self._preview(link_images(html, self._preview_image_place(page, config, files)), page, config)
+            page.toc = get_toc(record["toc"])
+            return record["html"]
         _, blocks, _ = self.pages.get(page.file.src_uri, (None, [], 0))
         if not blocks:
             return self._stamped(html, page, config, blocks)
@@ -739,6 +734,28 @@ class SnippetOutputsPlugin(BasePlugin[SnippetOutputsConfig]):
                               language, page.url, self._outcome_digest(block, outcome))
 
         return self._stamped(token.sub(output, html), page, config, blocks)
+
+    def _preview(self, html: str, page, config) -> dict:
+        """A notebook preview's HTML with fewer highlighting spans and no dead nbconvert blocks, looking the
+        same (preview_html), the lesson's heading ids (preview_toc) and links that lead to this site's pages
+        (preview_links); and its table of contents, read from those headings. Made again only when
+        mkdocs-jupyter's HTML, the page's address or this package's code changes: it is about 4 s of a warm
+        two-language build's regular expressions over 50 previews of 0.4-0.5 MB each."""
+        from .preview_html import slim
+
+        def make() -> dict:
+            made = relative_site_links(heading_ids(slim(html)), self._published_url(config), page.url)
+            return {"html": made, "toc": toc_tokens(made)}
+
+        if self.pages_cache is None:
+            return make()
+        key = pagecache.digest("preview", _package_digest(), page.url, self._published_url(config),
+                               hashlib.sha256(html.encode()).hexdigest())
+        record = self.pages_cache.get(self.language[0], key)
+        if record is None:
+            record = make()
+            self.pages_cache.put(self.language[0], key, record)
+        return record
 
     def _preview_image_place(self, page, config, files):
         """Where a preview's image goes (preview_images.link_images): the figure file the lesson page
