@@ -23,50 +23,49 @@ import re
 from markdown.extensions.toc import nest_toc_tokens, slugify_unicode
 
 _ANCHOR = re.compile(r'<a\b[^>]*\bclass="anchor-link"[^>]*>.*?</a>', re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-# A heading nbconvert rendered from a Markdown cell: <hN id="..."> text <a class="anchor-link">¶</a></hN>;
-# the same heading whose text carries the lesson's id as an empty anchor (notebook.HEADING_ID).
-_INSIDE = r"(?:(?!</?h[1-6]\b).)*?"  # within one heading: never across its end or into another
-_WITH_ID = re.compile(rf'<h([1-6])\b([^>]*?)\bid="[^"]*"([^>]*)>({_INSIDE})\s*<a id="([^"]+)"></a>({_INSIDE})</h\1>',
-                      re.DOTALL)
-_HEADING = re.compile(rf'<h([1-6])\b[^>]*?\bid="([^"]+)"[^>]*>({_INSIDE})</h\1>', re.DOTALL)
-_EMPTY_ID = re.compile(rf'<h([1-6])\b([^>]*?)\bid=""([^>]*)>({_INSIDE})</h\1>', re.DOTALL)
 _ANCHOR_HREF = re.compile(r'(<a\b[^>]*\bclass="anchor-link"[^>]*\bhref=")#[^"]*(")')
+_TAG = re.compile(r"<[^>]+>")
+# A heading nbconvert rendered from a Markdown cell: <hN id="..."> text <a class="anchor-link">¶</a></hN>.
+_INSIDE = r"(?:(?!</?h[1-6]\b).)*?"  # within one heading: never across its end or into another
+_HEADING = re.compile(rf'<h([1-6])\b([^>]*?)\bid="([^"]*)"([^>]*)>({_INSIDE})</h\1>', re.DOTALL)
+# The lesson's id, carried in the heading's text as an empty anchor (notebook.HEADING_ID).
+_LESSON_ID = re.compile(r'\s*<a id="([^"]+)"></a>')
+
+
+def _text(inner: str) -> str:
+    """A heading's text, without its tags and its ¶ link."""
+    return html.unescape(_TAG.sub("", _ANCHOR.sub("", inner)))
 
 
 def heading_ids(page_html: str) -> str:
     """Each heading that holds ``<a id="X"></a>`` gets the id X (and its ¶ link points there); the
-    empty anchor goes. A heading left with an empty id gets the Unicode slug of its text."""
-    def move(match: re.Match) -> str:
-        level, before, after, text, ident, rest = match.groups()
-        rest = _ANCHOR_HREF.sub(lambda a: f"{a[1]}#{ident}{a[2]}", rest)
-        return f'<h{level}{before}id="{ident}"{after}>{text}{rest}</h{level}>'
-
-    page_html = _WITH_ID.sub(move, page_html)
+    empty anchor goes. A heading with an empty id gets the Unicode slug of its text."""
     taken = set(re.findall(r'\bid="([^"]+)"', page_html))
 
-    def name(match: re.Match) -> str:  # a heading the lesson gave no id (a Chinese title): its Unicode slug
-        level, before, after, inner = match.groups()
-        ident = base = slugify_unicode(html.unescape(_TAG.sub("", _ANCHOR.sub("", inner))), "-") or "section"
-        number = 0
-        while ident in taken:
-            number += 1
-            ident = f"{base}_{number}"
-        taken.add(ident)
+    def fix(match: re.Match) -> str:
+        level, before, ident, after, inner = match.groups()
+        lesson = _LESSON_ID.search(inner)
+        if lesson:
+            ident, inner = lesson[1], inner[:lesson.start()] + inner[lesson.end():]
+        elif not ident:  # a heading the lesson gave no id (a Chinese title)
+            ident = base = slugify_unicode(_text(inner), "-") or "section"
+            number = 0
+            while ident in taken:
+                number += 1
+                ident = f"{base}_{number}"
+            taken.add(ident)
+        else:
+            return match[0]
         inner = _ANCHOR_HREF.sub(lambda a: f"{a[1]}#{ident}{a[2]}", inner)
         return f'<h{level}{before}id="{ident}"{after}>{inner}</h{level}>'
 
-    return _EMPTY_ID.sub(name, page_html)
+    return _HEADING.sub(fix, page_html)
 
 
 def toc_tokens(page_html: str, depth: int = 6) -> list[dict]:
     """Python-Markdown's nested toc tokens (what ``mkdocs.structure.toc.get_toc`` takes) for the
-    headings of ``page_html`` down to level ``depth``, in page order."""
-    flat = []
-    for level, ident, inner in _HEADING.findall(page_html):
-        if int(level) > depth:
-            continue
-        text = html.unescape(_TAG.sub("", _ANCHOR.sub("", inner)))
-        flat.append({"level": int(level), "id": html.unescape(ident), "name": " ".join(text.split()),
-                     "html": _ANCHOR.sub("", inner).strip(), "data-toc-label": "", "children": []})
+    headings of ``page_html`` that have an id, down to level ``depth``, in page order."""
+    flat = [{"level": int(level), "id": html.unescape(ident), "name": " ".join(_text(inner).split()),
+             "html": _ANCHOR.sub("", inner).strip(), "data-toc-label": "", "children": []}
+            for level, _, ident, _, inner in _HEADING.findall(page_html) if ident and int(level) <= depth]
     return nest_toc_tokens(flat)
