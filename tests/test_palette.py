@@ -36,18 +36,26 @@ STATE = """() => ({
     }).length })"""
 
 
+def _state_after_load(browser, url: str, system: str, stored: dict | None = None) -> dict:
+    """STATE after a first load at 1280 px on a system in the ``system`` scheme, with a palette choice
+    ``stored`` the way Material stores it (per site, under the site's path, "/" here, and "__palette")."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=system)
+    if stored is not None:
+        context.add_init_script(f"localStorage.setItem('/.__palette', {json.dumps(json.dumps(stored))})")
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        return page.evaluate(STATE)
+    finally:
+        context.close()
+
+
 # The fade was seen on the previews (their off-screen cells are skipped after a forced layout); a lesson
 # and the light scheme are checked too, so the early start cannot break them.
 @pytest.mark.parametrize("path, system", [("stage-1/tensors/", "dark"), ("notebooks/stage-1/tensors/", "dark"),
                                           ("zh/notebooks/stage-1/tensors/", "dark"), ("notebooks/stage-1/tensors/", "light")])
 def test_first_visit_starts_in_the_systems_scheme_and_nothing_fades(browser, site_url, path, system):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=system)
-    page = context.new_page()
-    try:
-        page.goto(site_url + path, wait_until="networkidle")
-        state = page.evaluate(STATE)
-    finally:
-        context.close()
+    state = _state_after_load(browser, site_url + path, system)
     assert state["code"] > 10
     assert state["scheme"] == SCHEME_OF[system]
     assert state["transitions"] == [], state["transitions"][:5]  # the old template: code boxes waiting, light -> dark
@@ -59,15 +67,7 @@ def test_a_stored_choice_wins_over_the_system(browser, site_url, path="notebooks
     ours leaves it alone), with nothing fading either."""
     light = {"index": 0, "color": {"media": "(prefers-color-scheme: light)", "scheme": "default",
                                    "primary": "custom", "accent": "custom"}}
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
-    # Material stores the palette per site, under the site's path ("/" here) and "__palette".
-    context.add_init_script(f"localStorage.setItem('/.__palette', {json.dumps(json.dumps(light))})")
-    page = context.new_page()
-    try:
-        page.goto(site_url + path, wait_until="networkidle")
-        state = page.evaluate(STATE)
-    finally:
-        context.close()
+    state = _state_after_load(browser, site_url + path, "dark", stored=light)
     assert state["scheme"] == "default"
     assert state["transitions"] == [], state["transitions"][:5]
     assert state["offColour"] == 0

@@ -63,15 +63,19 @@ def test_the_lessons_ids_reach_the_notebook_and_the_previews_headings():
         ("a", "Plain"), ("the-rules", "广播规则"), ("学习建议", "学习建议")]
 
 
+def built_previews(folder):
+    """Each notebook preview of a built two-language site, with its HTML."""
+    previews = sorted(folder.glob("**/notebooks/**/index.html"))
+    assert len(previews) >= 40
+    return [(preview, preview.read_text(encoding="utf-8")) for preview in previews]
+
+
 def test_every_preview_toc_link_leads_to_a_heading_of_its_page(served_site):
     """On the built site, both languages: before, 128 of the previews' 566 links led nowhere, and 99
     Chinese headings had an empty id."""
     folder, _ = served_site
-    previews = sorted(folder.glob("**/notebooks/**/index.html"))
-    assert len(previews) >= 40
     links = 0
-    for preview in previews:
-        page = preview.read_text(encoding="utf-8")
+    for preview, page in built_previews(folder):
         hrefs = re.findall(r'<a href="#([^"]+)" class="md-nav__link">', page)
         ids = set(re.findall(r'\bid="([^"]+)"', page))
         assert hrefs, preview
