@@ -477,10 +477,6 @@ def test_notebook_previews_use_the_trimmed_stylesheet(browser, served_site, site
                 page.route("**/assets/notebook.css", lambda route: route.fulfill(body=full, content_type="text/css"))
             try:
                 page.goto(site_url + path, wait_until="networkidle")
-                # A cell skipped until now (content-visibility) is styled when it is read, and its inline
-                # code can then start a colour transition from the scheme it was last styled in (how many
-                # do depends on timing): transitions off, every element is read at its style's end value.
-                page.add_style_tag(content="*, *::before, *::after { transition: none !important }")
                 seen[stylesheet, scheme] = page.evaluate(styles)
             finally:
                 context.close()
