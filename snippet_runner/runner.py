@@ -115,15 +115,16 @@ class Runner:
 
     # -- running ----------------------------------------------------------------------------------
 
-    def run(self, task: Task, into: Path, source: bytes | None = None) -> Result:
+    def run(self, task: Task, into: Path, source: bytes | None = None, alone: bool = False) -> Result:
         """Run one snippet; its figures are written into the folder ``into``.
 
         ``source``: the exact bytes to run (the ones a result is keyed on); read from the file once
         when not given. The child works in a run folder of its own, which is removed afterwards
-        however the run ended; only plain files (no links) come back into ``into``."""
+        however the run ended; only plain files (no links) come back into ``into``. It gets its share
+        of the cores (``jobs`` run at a time), or all of them ``alone``."""
         into.mkdir(parents=True, exist_ok=True)
         source = task.snippet.read_bytes() if source is None else source
-        threads = max(1, default_jobs() // self.jobs)
+        threads = default_jobs() if alone else max(1, default_jobs() // self.jobs)
         limit = task.memory_gb * GB
         stopped, peak, exit_code = None, 0, None
         if self._cancelled.is_set():
@@ -208,7 +209,9 @@ class Runner:
         Ctrl-C (or any other exception here) kills every snippet still running, within a poll
         interval, and is raised again: nothing half-done comes back. A snippet that kills the
         worker takes its neighbours' runs with it: each of those runs again, alone; one that
-        kills the worker alone fails as a crash, and the others get their own result.
+        kills the worker alone fails as a crash, and the others get their own result. A snippet
+        that ran past its time limit beside others runs again alone, with every core, after the
+        others: on a busy machine its neighbours took its time, and only a timeout alone counts.
         """
         from tqdm import tqdm
 
@@ -229,9 +232,12 @@ class Runner:
             if tasks:
                 self.environment()  # probe once, before the parallel runs
             results = list(pool.map(one, zip(tasks, into, sources)))
+            crowded = self.jobs > 1 and len(tasks) > 1
             for number, result in enumerate(results):
-                if result.failure is not None and result.failure.kind == "worker":
-                    again = self.run(tasks[number], into[number], sources[number])
+                kind = result.failure.kind if result.failure is not None else None
+                if kind == "worker" or kind == "timeout" and crowded:
+                    shutil.rmtree(into[number], ignore_errors=True)  # nothing of the first run stays
+                    again = self.run(tasks[number], into[number], sources[number], alone=kind == "timeout")
                     if again.failure is not None and again.failure.kind == "worker":
                         again.failure = Failure("crash", "the snippet killed the runner's worker process "
                                                          "(it ran alone, and the worker died under it)")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from snippet_runner import Block, Mark, Session, SnippetExpander, collect_page, failure_message
+from snippet_runner.results import default_jobs
 
 pytestmark = pytest.mark.slow  # every test here runs snippets or builds a site (pytest -m 'not slow' leaves them out)
 
@@ -168,6 +169,48 @@ def test_timeout_kills_the_snippet_and_what_it_started(tree, session):
     assert "timed out after 2 s" in outcome.result.failure.message
     time.sleep(0.5)
     assert alive_with("300.125") == []
+
+
+CROWDED = """
+    # too slow with a share of the cores, fine with all of them
+    import os, time
+    threads = int(os.environ["OMP_NUM_THREADS"])
+    print("threads", threads)
+    time.sleep(300 if threads < len(os.sched_getaffinity(0)) else 0)
+"""
+
+
+@pytest.mark.skipif(default_jobs() < 2, reason="needs 2 cores: with one, a snippet's share is the whole machine")
+def test_a_snippet_over_its_time_beside_others_runs_again_alone_with_every_core(tree):
+    slow = write(tree, "crowded.py", CROWDED)
+    neighbour = write(tree, "neighbour.py", "# quick\nprint('neighbour')\n")
+    session = Session(tree / "cache", device="cpu", jobs=2)
+    try:
+        blocks = [block(slow, Mark("timeout", (2,))), block(neighbour, line=9)]
+        outcomes = session.run(blocks)
+    finally:
+        session.close()
+    assert outcomes[blocks[0]].status == "ok", outcomes[blocks[0]].result.failure
+    assert outcomes[blocks[0]].result.output == f"threads {default_jobs()}\n"  # the second run's, alone
+    assert outcomes[blocks[1]].status == "ok"
+
+
+def test_a_snippet_over_its_time_alone_too_fails_once_it_ran_alone(tree):
+    hangs = write(tree, "hangs.py", "# hangs\nimport time\nprint('started', flush=True)\ntime.sleep(300)\n")
+    neighbour = write(tree, "neighbour.py", "# quick\nprint('neighbour')\n")
+    session = Session(tree / "cache", device="cpu", jobs=2)
+    try:
+        blocks = [block(hangs, Mark("timeout", (2,))), block(neighbour, line=9)]
+        started = time.perf_counter()
+        outcomes = session.run(blocks)
+        took = time.perf_counter() - started
+    finally:
+        session.close()
+    failure = outcomes[blocks[0]].result.failure
+    assert failure is not None and failure.kind == "timeout", outcomes[blocks[0]].result.output
+    assert took >= 4, f"{took:.1f} s: it was not run a second time"
+    assert outcomes[blocks[0]].result.output == "started\n"  # one run's output, not both
+    assert outcomes[blocks[1]].status == "ok"
 
 
 def test_network_is_refused_but_loopback_works(tree, session):
