@@ -71,3 +71,37 @@ def test_a_stored_choice_wins_over_the_system(browser, site_url, path="notebooks
     assert state["scheme"] == "default"
     assert state["transitions"] == [], state["transitions"][:5]
     assert state["offColour"] == 0
+
+
+# What the first frame drawn shows of the header (a requestAnimationFrame callback runs before it).
+FIRST_FRAME = """window.__first = null;
+requestAnimationFrame(() => { window.__first = {
+    source: !!document.querySelector('.md-header__source'),
+    toggles: [...document.querySelectorAll('[data-md-component=palette] label')].filter(l => !l.hidden).length }; });"""
+# A parser stopped inside the header for 300 ms: the parser yields after a long script, as it does on a
+# long page on a busy machine, where the layout-shift test saw the header move in about 1 load of 8.
+PARSER_DELAY = '<script>{const t = performance.now(); while (performance.now() - t < 300);}</script>'
+
+
+@pytest.mark.parametrize("path", ["stage-1/tensors/", "zh/notebooks/stage-1/tensors/"])
+def test_the_first_frame_has_the_whole_header_and_its_palette_toggle(browser, site_url, path):
+    """overrides/main.html blocks drawing until the header is parsed (rel=expect) and shows the palette
+    toggle as the bundle will: drawn before, the items at the header's right end moved when the
+    repository link after them arrived, and when the toggle got its width from the bundle."""
+    def stop_the_parser_in_the_header(route):
+        response = route.fetch()
+        body = response.text()
+        assert '<div class="md-header__source">' in body
+        route.fulfill(response=response, body=body.replace('<div class="md-header__source">',
+                                                           PARSER_DELAY + '<div class="md-header__source">', 1))
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(FIRST_FRAME)
+    page = context.new_page()
+    try:
+        page.route(site_url + path, stop_the_parser_in_the_header)
+        page.goto(site_url + path, wait_until="load")
+        page.wait_for_function("window.__first")
+        assert page.evaluate("window.__first") == {"source": True, "toggles": 1}
+    finally:
+        context.close()
