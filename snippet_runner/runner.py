@@ -174,7 +174,7 @@ class Runner:
             output = _read_output(out / "output.txt", f"{run / 'work'}/")
             kept = _take_files(out, into)
             result = Result(False, output, duration, _figures(into), stopped, self._result_environment(),
-                            peak_memory=peak)
+                            peak_memory=peak, threads=threads)
             if stopped:
                 return result
             if exit_code is None:  # the worker died under it (this snippet, or one beside it, killed it)

@@ -192,6 +192,8 @@ def test_a_snippet_over_its_time_beside_others_runs_again_alone_with_every_core(
         session.close()
     assert outcomes[blocks[0]].status == "ok", outcomes[blocks[0]].result.failure
     assert outcomes[blocks[0]].result.output == f"threads {default_jobs()}\n"  # the second run's, alone
+    assert outcomes[blocks[0]].result.threads == default_jobs()
+    assert outcomes[blocks[1]].result.threads == default_jobs() // 2  # its share beside the other
     assert outcomes[blocks[1]].status == "ok"
 
 
