@@ -21,16 +21,20 @@ CELLS = """() => [...document.querySelectorAll('.jupyter-wrapper .jp-Notebook > 
     height: cell.getBoundingClientRect().height }))"""
 
 
-@pytest.mark.parametrize("width", [412, 1280])
+@pytest.mark.parametrize("width, loaded_at", [(412, 412), (1280, 1280), (412, 1280)])
 @pytest.mark.parametrize("path", PREVIEWS)
-def test_off_screen_cells_are_skipped_and_nothing_moves_when_they_are_drawn(browser, site_url, path, width):
+def test_off_screen_cells_are_skipped_and_nothing_moves_when_they_are_drawn(browser, site_url, path, width, loaded_at):
     """Most cells start skipped (their prose, code and outputs are not styled or laid out); scrolled to,
-    each is drawn at the height it held, and no cell on the page moves."""
-    context = browser.new_context(viewport={"width": width, "height": 823})
+    each is drawn at the height it held, and no cell on the page moves. The same after the window was made
+    narrower (``loaded_at`` wider): prose and outputs wrap again, and the heights the cells keep are new."""
+    context = browser.new_context(viewport={"width": loaded_at, "height": 823})
     page = context.new_page()
     try:
         page.goto(site_url + path, wait_until="networkidle")
         assert page.evaluate(LAYOUT_SHIFTS) == 0
+        if width != loaded_at:
+            page.set_viewport_size({"width": width, "height": 823})
+            page.wait_for_timeout(500)  # the page's resize handler waits for the resizing to stop
         cells = page.evaluate(CELLS)
         skipped = [i for i, cell in enumerate(cells) if cell["skipped"]]
         assert len(skipped) > len(cells) * 0.8, (len(skipped), len(cells))
