@@ -74,7 +74,7 @@ def encode(texts):
 
 
 class GRUClassifier(nn.Module):
-    def __init__(self, vocab_size, embed_dim=64, hidden=64):
+    def __init__(self, vocab_size, embed_dim=32, hidden=32):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
         self.gru = nn.GRU(embed_dim, hidden, batch_first=True, bidirectional=True)

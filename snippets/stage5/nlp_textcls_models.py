@@ -73,18 +73,19 @@ def encode(texts):
     return ids
 
 
-def make_loader(pairs, shuffle):
+def make_loader(pairs, batch_size, shuffle):
     x = encode([t for t, _ in pairs])
     y = torch.tensor([label for _, label in pairs])
-    return DataLoader(TensorDataset(x, y), batch_size=256, shuffle=shuffle)
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=shuffle)
 
 
-train_loader, test_loader = make_loader(train_set, True), make_loader(test_set, False)
+# Evaluation keeps no graph (no_grad), so it can take much bigger batches than training.
+train_loader, test_loader = make_loader(train_set, 256, True), make_loader(test_set, 1000, False)
 
 
 # --- Two models with the same interface: ids (B, T) -> logits (B, 2) -------------------------
 class GRUClassifier(nn.Module):
-    def __init__(self, vocab_size, embed_dim=64, hidden=64):
+    def __init__(self, vocab_size, embed_dim=32, hidden=32):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
         self.gru = nn.GRU(embed_dim, hidden, batch_first=True, bidirectional=True)
@@ -99,7 +100,7 @@ class GRUClassifier(nn.Module):
 
 
 class TransformerClassifier(nn.Module):
-    def __init__(self, vocab_size, d_model=64, heads=4, layers=2):
+    def __init__(self, vocab_size, d_model=32, heads=2, layers=2):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, d_model, padding_idx=PAD)
         self.pos = nn.Parameter(torch.randn(1, MAX_LEN, d_model) * 0.02)  # learned positions
@@ -139,7 +140,7 @@ def fit(model, epochs, lr):
 
 results = {
     "BiGRU": fit(GRUClassifier(len(itos)), epochs=EPOCHS, lr=8e-3),
-    "Transformer": fit(TransformerClassifier(len(itos)), epochs=EPOCHS, lr=3e-3),
+    "Transformer": fit(TransformerClassifier(len(itos)), epochs=EPOCHS, lr=5e-3),
 }
 
 print(f"\n{'model':<12} {'params':>8} " + " ".join(f"{'ep' + str(i + 1):>6}" for i in range(EPOCHS)))
@@ -152,6 +153,7 @@ for name, history in results.items():
     plt.plot(range(1, len(history) + 1), history, marker="o", label=name)
 plt.title("Test accuracy on held-out reviews")
 plt.xlabel("epoch")
+plt.xticks(range(1, EPOCHS + 1))
 plt.ylabel("accuracy")
 plt.legend()
 plt.show()
