@@ -56,7 +56,6 @@ class Result:
     distributions: dict[str, str] = field(default_factory=dict)  # installed distributions it imported -> version
     figure_titles: list[str] = field(default_factory=list)  # one per figure ("" when untitled)
     checks: dict = field(default_factory=dict)  # check name -> what the course's check found (see Policy)
-    threads: int = 0  # the threads it was given (OMP_NUM_THREADS, torch's); 0: not recorded
 
     def to_json(self) -> dict:
         data = asdict(self)

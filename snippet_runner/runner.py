@@ -115,16 +115,15 @@ class Runner:
 
     # -- running ----------------------------------------------------------------------------------
 
-    def run(self, task: Task, into: Path, source: bytes | None = None, alone: bool = False) -> Result:
+    def run(self, task: Task, into: Path, source: bytes | None = None) -> Result:
         """Run one snippet; its figures are written into the folder ``into``.
 
         ``source``: the exact bytes to run (the ones a result is keyed on); read from the file once
         when not given. The child works in a run folder of its own, which is removed afterwards
-        however the run ended; only plain files (no links) come back into ``into``. It gets its share
-        of the cores (``jobs`` run at a time), or all of them ``alone``."""
+        however the run ended; only plain files (no links) come back into ``into``."""
         into.mkdir(parents=True, exist_ok=True)
         source = task.snippet.read_bytes() if source is None else source
-        threads = default_jobs() if alone else max(1, default_jobs() // self.jobs)
+        threads = max(1, default_jobs() // self.jobs)
         limit = task.memory_gb * GB
         stopped, peak, exit_code = None, 0, None
         if self._cancelled.is_set():
@@ -174,7 +173,7 @@ class Runner:
             output = _read_output(out / "output.txt", f"{run / 'work'}/")
             kept = _take_files(out, into)
             result = Result(False, output, duration, _figures(into), stopped, self._result_environment(),
-                            peak_memory=peak, threads=threads)
+                            peak_memory=peak)
             if stopped:
                 return result
             if exit_code is None:  # the worker died under it (this snippet, or one beside it, killed it)
@@ -210,8 +209,10 @@ class Runner:
         interval, and is raised again: nothing half-done comes back. A snippet that kills the
         worker takes its neighbours' runs with it: each of those runs again, alone; one that
         kills the worker alone fails as a crash, and the others get their own result. A snippet
-        that ran past its time limit beside others runs again alone, with every core, after the
-        others: on a busy machine its neighbours took its time, and only a timeout alone counts.
+        that ran past its time limit beside others runs again alone after them, with the same threads
+        (its output does not depend on whether it was run again; torch's threads given more cores on a
+        machine still busy with other work wait on each other, up to 5x slower): on a busy machine its
+        neighbours took its time, and only a timeout alone counts.
         """
         from tqdm import tqdm
 
@@ -237,7 +238,7 @@ class Runner:
                 kind = result.failure.kind if result.failure is not None else None
                 if kind == "worker" or kind == "timeout" and crowded:
                     shutil.rmtree(into[number], ignore_errors=True)  # nothing of the first run stays
-                    again = self.run(tasks[number], into[number], sources[number], alone=kind == "timeout")
+                    again = self.run(tasks[number], into[number], sources[number])
                     if again.failure is not None and again.failure.kind == "worker":
                         again.failure = Failure("crash", "the snippet killed the runner's worker process "
                                                          "(it ran alone, and the worker died under it)")

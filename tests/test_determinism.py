@@ -15,7 +15,6 @@ import pytest
 
 from snippet_runner import Session
 from snippet_runner.compare import is_timing_line, output_diff, stable_lines, timing_patterns
-from snippet_runner.results import default_jobs
 from tests.project import ROOT, blocks
 from tests.test_pages import _param
 
@@ -51,14 +50,11 @@ def _sample():
 def two_fresh_runs(tmp_path_factory, outcomes, snippet_session):
     """Block -> two outcomes of runs made in this test session, each from scratch: the session's own
     run where it ran the block itself on the CPU (not from the cache), and one or two more here, with
-    as many jobs as the session's (so as many threads per snippet). A session's run with other threads (one
-    run again alone, with every core, after its time ran out beside others) is not one of the two."""
-    threads = max(1, default_jobs() // snippet_session.runner.jobs)
+    as many jobs as the session's (so as many threads per snippet)."""
     runs = {}
     for block in _sample():
         outcome = outcomes[block]  # the session's one run of every selected block (the pytest plugin)
-        fresh = not outcome.cached and outcome.result is not None and outcome.result.environment.get("device") == "cpu" \
-            and outcome.result.threads == threads
+        fresh = not outcome.cached and outcome.result is not None and outcome.result.environment.get("device") == "cpu"
         runs[block] = [outcome] if fresh else []
     for number in range(2):
         needed = [block for block, made in runs.items() if len(made) < 2]
