@@ -17,7 +17,7 @@ labels = torch.tensor(digits.target)
 loader = DataLoader(TensorDataset(images), batch_size=64, shuffle=True, drop_last=True)
 print(f"real images: {tuple(images.shape)}, range [{images.min():.0f}, {images.max():.0f}]")
 
-nz, ngf, ndf, nc = 32, 16, 32, 1
+nz, ngf, ndf, nc = 32, 16, 16, 1
 
 
 # The roadmap's DCGAN, shortened for 16x16 images: 1 -> 4 -> 8 -> 16 (two upsampling blocks
@@ -74,7 +74,7 @@ optG = torch.optim.Adam(netG.parameters(), lr=2e-3, betas=(0.5, 0.999))
 optD = torch.optim.Adam(netD.parameters(), lr=2e-3, betas=(0.5, 0.999))
 fixed_noise = torch.randn(32, nz, 1, 1, device=device)  # the same latents at every checkpoint
 
-EPOCHS = 25
+EPOCHS = 10
 CHECKPOINTS = (1, 5, EPOCHS)
 lossD_hist, lossG_hist, snapshots = [], [], {}
 for epoch in range(1, EPOCHS + 1):
