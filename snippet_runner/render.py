@@ -88,6 +88,9 @@ def run_summary(result, language: str = "en") -> str:
 
 @functools.lru_cache(maxsize=1024)  # a snippet is shown under its block and counted in its page's stamp
 def imported_names(code: str) -> frozenset[str]:
+    """Top-level modules the code imports, and those it locates with ``find_spec("name")`` (a snippet reads
+    data files shipped inside a package that way without importing it: the package must be installed all
+    the same)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -95,6 +98,10 @@ def imported_names(code: str) -> frozenset[str]:
     names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     names |= {node.module.split(".")[0] for node in ast.walk(tree)
               if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+    names |= {node.args[0].value.split(".")[0] for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str) and node.args[0].value
+              and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "find_spec"}
     return frozenset(names)
 
 

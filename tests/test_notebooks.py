@@ -71,7 +71,8 @@ def _page_blocks():
 
 @pytest.mark.parametrize("page", sorted(_page_blocks()))
 def test_setup_cell_installs_what_the_snippets_import_and_colab_lacks(page):
-    """Derived from the snippets' own import statements, independently of how the notebook does it."""
+    """Derived from the snippets' own import statements and the packages they locate with find_spec("name")
+    (to read data files shipped inside them), independently of how the notebook does it."""
     import ast
     import sys
 
@@ -85,7 +86,9 @@ def test_setup_cell_installs_what_the_snippets_import_and_colab_lacks(page):
     for block in blocks:
         for node in ast.walk(ast.parse(block.code)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else \
+                [node.args[0].value] if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("find_spec") \
+                and node.args and isinstance(node.args[0], ast.Constant) else []
             for name in names:
                 top = name.split(".")[0]
                 if top not in sys.stdlib_module_names:

