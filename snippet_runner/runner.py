@@ -210,8 +210,9 @@ class Runner:
         worker takes its neighbours' runs with it: each of those runs again, alone; one that
         kills the worker alone fails as a crash, and the others get their own result. A snippet
         that ran past its time limit beside others runs again alone after them, with the same threads
-        (its output does not depend on whether it was run again; torch's threads given more cores on a
-        machine still busy with other work wait on each other, up to 5x slower): on a busy machine its
+        (its output does not depend on whether it was run again; given more cores on a machine still
+        busy with other work, torch's threads wait on each other: a Stage 5 snippet took 24.7 s at
+        load 2 and 130 s at load 5): on a busy machine its
         neighbours took its time, and only a timeout alone counts.
         """
         from tqdm import tqdm

@@ -34,7 +34,11 @@ def test_off_screen_cells_are_skipped_and_nothing_moves_when_they_are_drawn(brow
         assert page.evaluate(LAYOUT_SHIFTS) == 0
         if width != loaded_at:
             page.set_viewport_size({"width": width, "height": 823})
-            page.wait_for_timeout(500)  # the page's resize handler waits for the resizing to stop
+            # The page's resize handler waits for the resizing to stop, then gives every skipped cell its
+            # new height (a plain one: no height the browser remembered from the old width)
+            page.wait_for_function("""() => [...document.querySelectorAll('.jupyter-wrapper .jp-Notebook > .jp-Cell')]
+                .filter(cell => cell.style.contentVisibility === 'auto')
+                .every(cell => !cell.style.containIntrinsicBlockSize.startsWith('auto'))""")
         cells = page.evaluate(CELLS)
         skipped = [i for i, cell in enumerate(cells) if cell["skipped"]]
         assert len(skipped) > len(cells) * 0.8, (len(skipped), len(cells))
