@@ -56,7 +56,7 @@ class Discriminator(nn.Module):
         return self.main(input)
 
 
-nz, ngf, ndf, nc = 100, 64, 64, 3  # the DCGAN paper's sizes for 64x64 RGB images
+nz, ngf, ndf, nc = 100, 64, 64, 3  # PyTorch's DCGAN tutorial's sizes for 64x64 RGB images (nz = 100 as in the paper)
 netG = Generator(nz, ngf, nc).to(device)
 netD = Discriminator(nc, ndf).to(device)
 
