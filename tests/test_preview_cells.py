@@ -8,6 +8,7 @@ import pytest
 # Chromium through playwright, as the other browser tests drive it (their module skips, saying why, where
 # either is missing); the site built once per test run and served on loopback.
 from tests.test_browser import LAYOUT_SHIFTS, browser, site_url  # noqa: F401 (fixtures)
+from tests.test_palette import PARSER_DELAY
 
 pytestmark = pytest.mark.browser
 
@@ -93,3 +94,31 @@ def test_a_skipped_cell_looks_the_same_when_drawn(browser, site_url, path):
     for (skipping, i), shot in shots.items():
         if skipping:
             assert shot == shots[False, i], f"cell {i} of {path} looks different when it was skipped"
+
+
+@pytest.mark.parametrize("path", PREVIEWS)
+def test_a_copy_button_drawn_half_parsed_does_not_move(browser, site_url, path):
+    """A frame drawn while the parser had stopped inside the first cell's copy button (mkdocs-jupyter's
+    clipboard-copy, before its icon) showed the button narrower; when the icon arrived the button's
+    left edge moved (seen in about 1 load of 30 at 412 px). docs/assets/site.css gives it its width."""
+    opening = '<clipboard-copy '
+
+    def stop_the_parser_in_the_button(route):
+        response = route.fetch()
+        body = response.text()
+        start = body.index(opening)
+        end = body.index(">", start) + 1  # the parser stops after the button's tag, before its icon
+        route.fulfill(response=response, body=body[:end] + PARSER_DELAY + body[end:])
+
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    context.add_init_script("""window.__shifts = [];
+        new PerformanceObserver(list => { for (const e of list.getEntries()) window.__shifts.push(
+            e.sources.map(s => s.node && s.node.className)); }).observe({type: 'layout-shift', buffered: true});""")
+    page = context.new_page()
+    try:
+        page.route(site_url + path, stop_the_parser_in_the_button)
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.evaluate("document.querySelectorAll('.zeroclipboard-container').length") > 5
+        assert page.evaluate(LAYOUT_SHIFTS) == 0, page.evaluate("window.__shifts")
+    finally:
+        context.close()
