@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -114,8 +115,11 @@ def _title(figure) -> str:
 def _track_imports() -> None:
     """Record every import from now on: the snippet's import statements and import_module calls
     (modules the worker preloaded raise no audit event), and, through the audit hook, every module
-    loaded (see importlog)."""
+    loaded (see importlog). A package located with ``importlib.util.find_spec`` counts too: a snippet
+    reads data files shipped inside a package that way without importing it, and its result depends
+    on that package's version all the same."""
     original_import, original_import_module = builtins.__import__, importlib.import_module
+    original_find_spec = importlib.util.find_spec
 
     def tracked_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level == 0 and name:
@@ -127,8 +131,14 @@ def _track_imports() -> None:
             importlog.record(name)
         return original_import_module(name, package)
 
+    def tracked_find_spec(name, package=None):
+        if isinstance(name, str) and not name.startswith("."):
+            importlog.record(name)
+        return original_find_spec(name, package)
+
     builtins.__import__ = tracked_import
     importlib.import_module = tracked_import_module
+    importlib.util.find_spec = tracked_find_spec
 
 
 def main(source: str, display_name: str, run: str, device: str, threads: int, checks=()) -> None:

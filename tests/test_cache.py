@@ -113,12 +113,12 @@ import sys
 from pathlib import Path
 from snippet_runner import Block, Session
 root = Path(sys.argv[1])
-blocks = [Block("p.md", i, i + 2, "", "", name, root / name) for i, name in enumerate(["uses.py", "plain.py"])]
+blocks = [Block("p.md", i, i + 2, "", "", name, root / name) for i, name in enumerate(["uses.py", "plain.py", "locates.py"])]
 session = Session(root / "cache", device="cpu")
 outcomes = session.run(blocks)
 assert all(o.status == "ok" for o in outcomes.values()), [o.result.output for o in outcomes.values()]
 print(session.stats.executed, outcomes[blocks[0]].result.distributions.get("benchdep"),
-      "benchdep" in outcomes[blocks[1]].result.distributions)
+      "benchdep" in outcomes[blocks[1]].result.distributions, outcomes[blocks[2]].result.distributions.get("benchdep"))
 session.close()
 """
 
@@ -143,6 +143,10 @@ def test_reruns_are_exactly_the_snippets_that_import_a_changed_package(tmp_path)
     fake_distribution(packages, "benchdep", "1.0", "benchdep")
     (tmp_path / "uses.py").write_text("# uses the package\nimport benchdep\nprint(benchdep.VALUE + 1)\n")
     (tmp_path / "plain.py").write_text("# uses torch only\nimport torch\nprint(torch.ones(1).item())\n")
+    (packages / "benchdep" / "data.txt").write_text("shipped data\n")
+    (tmp_path / "locates.py").write_text(  # reads a data file inside the package without importing it
+        "# reads the package's data\nimport importlib.util\nfrom pathlib import Path\n"
+        "print((Path(importlib.util.find_spec('benchdep').origin).parent / 'data.txt').read_text())\n")
     (tmp_path / "run.py").write_text(textwrap.dedent(SCRIPT))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(packages), str(Path(__file__).parent.parent)])}
 
@@ -152,13 +156,13 @@ def test_reruns_are_exactly_the_snippets_that_import_a_changed_package(tmp_path)
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout.strip()
 
-    assert build() == "2 1.0 False"  # cold: both run; only one records the package
-    assert build() == "0 1.0 False"  # warm
+    assert build() == "3 1.0 False 1.0"  # cold: all run; the two that use the package record it
+    assert build() == "0 1.0 False 1.0"  # warm
     fake_distribution(packages, "unrelated-tool", "3.0", "unrelated_tool")
-    assert build() == "0 1.0 False"  # an install no snippet imports reruns nothing
+    assert build() == "0 1.0 False 1.0"  # an install no snippet imports reruns nothing
     fake_distribution(packages, "benchdep", "2.0", "benchdep")
-    assert build() == "1 2.0 False"  # exactly the snippet that imports it
+    assert build() == "2 2.0 False 2.0"  # exactly the snippets that import or locate it
     fake_distribution(packages, "benchdep", "1.0", "benchdep")
-    assert build() == "0 1.0 False"  # both environments' results are kept side by side
+    assert build() == "0 1.0 False 1.0"  # both environments' results are kept side by side
     entry = next((tmp_path / "cache").glob("*/*/entry.json"))
     assert json.loads(entry.read_text())["environment"]["device"] == "cpu"
