@@ -44,10 +44,11 @@ class DigitNet(nn.Module):
 
 
 # --- 2. Train ---------------------------------------------------------------------------
-model = DigitNet().to(device)
+# channels_last stores each pixel's channels together; CPU convolutions run faster on it
+model = DigitNet().to(device, memory_format=torch.channels_last)
 x_train = ((images[train_idx] - MEAN) / STD).to(device)
 y_train = labels[train_idx].to(device)
-epochs, batch_size = 8, 32
+epochs, batch_size = 3, 32
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
 scheduler = torch.optim.lr_scheduler.OneCycleLR(
     optimizer, max_lr=1e-2, total_steps=epochs * -(-len(x_train) // batch_size)
