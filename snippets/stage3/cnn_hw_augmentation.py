@@ -47,16 +47,16 @@ def random_affine(batch, max_degrees=15.0, max_shift=0.15, max_zoom=0.15):
 
 def make_model():
     return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
-    )
+    ).to(device, memory_format=torch.channels_last)  # NHWC: the layout fast CPU/GPU convolutions prefer
 
 
-def run(augment, num_epochs=40, batch_size=32, eval_every=2):
+def run(augment, num_epochs=40, batch_size=32, eval_every=4):
     torch.manual_seed(0)  # same initial weights and batch order for both runs
-    model = make_model().to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    model = make_model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3, fused=True)  # one kernel updates all parameters
     train_accs, val_accs = [], []
     for epoch in range(num_epochs):
         model.train()
@@ -74,10 +74,10 @@ def run(augment, num_epochs=40, batch_size=32, eval_every=2):
         train_accs.append(correct / len(X_train))
         if (epoch + 1) % eval_every == 0:
             model.eval()
-            with torch.no_grad():
+            with torch.inference_mode():  # no autograd bookkeeping: the cheapest way to evaluate
                 val_accs.append((model(X_val).argmax(1) == y_val).float().mean().item())
     model.eval()
-    with torch.no_grad():  # the test digits, once, after the last epoch
+    with torch.inference_mode():  # the test digits, once, after the last epoch
         test_acc = (model(X_test).argmax(1) == y_test).float().mean().item()
     return train_accs, val_accs, test_acc
 
@@ -107,7 +107,7 @@ assert test_acc >= 0.85
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
 for name, (train_accs, val_accs, _) in results.items():
     ax1.plot(range(1, len(train_accs) + 1), train_accs, label=name)
-    ax2.plot(range(2, 2 * len(val_accs) + 1, 2), val_accs, label=name)
+    ax2.plot(range(4, 4 * len(val_accs) + 1, 4), val_accs, label=name)  # measured every 4 epochs
 ax1.set(title="Training accuracy (150 images)", xlabel="epoch", ylabel="accuracy")
 ax2.set(title=f"Validation accuracy ({len(y_val)} images)", xlabel="epoch", ylabel="accuracy")
 ax1.legend()

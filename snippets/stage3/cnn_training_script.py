@@ -41,9 +41,10 @@ def validate(model, loader, criterion, device):
 
 
 def train_model(model, train_loader, val_loader, num_epochs=10, device=torch.device("cpu")):
-    model = model.to(device)
+    # channels_last (NHWC): the memory layout fast CPU and GPU convolutions prefer; same model
+    model = model.to(device, memory_format=torch.channels_last)
     criterion = nn.CrossEntropyLoss()
-    optimizer = optim.Adam(model.parameters(), lr=0.001)
+    optimizer = optim.Adam(model.parameters(), lr=0.002, fused=True)  # fused: one kernel updates all parameters
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.3)
 
     best_acc = 0.0
@@ -70,19 +71,19 @@ class SmallCNN(nn.Module):
     def __init__(self, num_classes=10):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),   # 28 -> 14
-            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  # 14 -> 7
+            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(inplace=True), nn.MaxPool2d(2),   # 16 -> 8
+            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(inplace=True), nn.MaxPool2d(2),  # 8 -> 4
         )
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(0.3), nn.Linear(32 * 7 * 7, num_classes))
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(0.3), nn.Linear(32 * 4 * 4, num_classes))
 
     def forward(self, x):
         return self.classifier(self.features(x))
 
 
-# Data: real 8x8 digits upscaled to 28x28, split into train / validation / test.
+# Data: real 8x8 digits upscaled to 16x16 (more pixels add cost, not detail), split into train / val / test.
 digits = load_digits()
 images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
-images = F.interpolate(images, size=(28, 28), mode="bilinear", align_corners=False)
+images = F.interpolate(images, size=(16, 16), mode="bilinear", align_corners=False)
 images = (images - 0.5) / 0.5  # roughly zero-centered inputs
 labels = torch.tensor(digits.target)
 # sklearn's 1,797 digits hold no duplicate image, so a random split cannot put a copy on both sides.
@@ -101,7 +102,7 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 best_val_acc, history = train_model(SmallCNN(), train_loader, val_loader, num_epochs=10, device=device)
 
 # The test set was never used for any decision: evaluate the saved best model on it exactly once.
-best_model = SmallCNN().to(device)
+best_model = SmallCNN().to(device, memory_format=torch.channels_last)
 best_model.load_state_dict(torch.load("best_model.pth", map_location=device))
 _, reloaded_val_acc = validate(best_model, val_loader, nn.CrossEntropyLoss(), device)
 _, test_acc = validate(best_model, test_loader, nn.CrossEntropyLoss(), device)
