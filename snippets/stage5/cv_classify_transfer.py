@@ -43,6 +43,8 @@ def make_backbone():
 
 
 def train(model, param_groups, x, y, steps, batch_size=32):
+    # channels_last stores each pixel's channels together; CPU convolutions run faster on it
+    model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(param_groups)
     model.train()
     for _ in range(steps):
@@ -62,7 +64,7 @@ def accuracy(model, x, y):
 
 # 1. Pretrain backbone + a 5-way head on the source task.
 pretrained = nn.Sequential(make_backbone(), nn.Linear(64, 5)).to(device)
-train(pretrained, [{"params": pretrained.parameters(), "lr": 3e-3}], x_source, y_source, steps=150)
+train(pretrained, [{"params": pretrained.parameters(), "lr": 3e-3}], x_source, y_source, steps=150, batch_size=16)
 print(f"pretrained model, accuracy on its own task (0-4, train set): {accuracy(pretrained, x_source, y_source):.3f}")
 
 # 2. Baseline: the same network from random weights, trained on the 50 target images only.
