@@ -38,10 +38,8 @@ def make_batch(days):
     pairs = [to_pair(day) for day in days]
     n = len(pairs)
     src = torch.tensor([[src_index[c] for c in s] for s, _ in pairs])
-    trg = torch.full((n, MAX_OUT), PAD)
-    for i, (_, t) in enumerate(pairs):
-        ids = [trg_index[c] for c in t] + [EOS]
-        trg[i, :len(ids)] = torch.tensor(ids)
+    # Each target: its characters, <eos>, then <pad> up to MAX_OUT (one tensor for the whole batch).
+    trg = torch.tensor([[trg_index[c] for c in t] + [EOS] + [PAD] * (MAX_OUT - len(t) - 1) for _, t in pairs])
     trg_input = torch.cat([torch.full((n, 1), SOS), trg[:, :-1]], 1)  # teacher forcing input
     return src.to(device), trg_input.to(device), trg.to(device), pairs
 

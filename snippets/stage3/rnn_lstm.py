@@ -105,6 +105,16 @@ def predict(model, data):
     return F.softmax(model(x.to(device), lengths), dim=1).cpu()
 
 
+def length_batches(data, batch_size):
+    """Batches of reviews of similar length, in a new random order every epoch: little padding, and on
+    the CPU a packed batch whose lengths are all equal trains several times faster than a mixed one."""
+    random.shuffle(data)
+    by_length = sorted(data, key=lambda sample: len(sample[0]))  # a stable sort: equal lengths stay shuffled
+    batches = [by_length[i:i + batch_size] for i in range(0, len(by_length), batch_size)]
+    random.shuffle(batches)
+    return batches
+
+
 def fit(model, epochs=3, batch_size=64):
     """Train, and record the loss and accuracy on train and validation after every epoch."""
     optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
@@ -112,10 +122,9 @@ def fit(model, epochs=3, batch_size=64):
     history = {"train loss": [], "val loss": [], "train acc": [], "val acc": []}
     for epoch in range(epochs):
         model.train()
-        random.shuffle(train_set)
         total_loss = correct = 0
-        for start in range(0, len(train_set), batch_size):
-            x, lengths, y = encode(train_set[start:start + batch_size])
+        for batch in length_batches(train_set, batch_size):
+            x, lengths, y = encode(batch)
             logits = model(x.to(device), lengths)
             loss = F.cross_entropy(logits, y.to(device))
             optimizer.zero_grad()

@@ -56,12 +56,12 @@ def make_batch(n, held_out=frozenset()):
 
 
 model = Seq2Seq(input_dim=VOCAB, embedding_dim=32, hidden_dim=128, output_dim=VOCAB).to(device)
-optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
 test_src, _, test_trg = make_batch(1000)
 val_src, _, val_trg = make_batch(500)
 held_out = set(map(tuple, test_src.tolist())) | set(map(tuple, val_src.tolist()))
 
-for step in range(1, 601):
+for step in range(1, 301):
     model.train()
     src, trg_input, trg = make_batch(64, held_out=held_out)
     logits = model(src, trg_input)
@@ -70,7 +70,7 @@ for step in range(1, 601):
     loss.backward()
     nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
-    if step % 150 == 0:
+    if step % 100 == 0:
         model.eval()
         val_exact = (model.greedy_decode(val_src, SEQ_LEN) == val_trg).all(1).float().mean().item()
         print(f"step {step:>4}: loss {loss.item():.3f}, exact match on 500 validation strings (greedy) {val_exact:.3f}")
