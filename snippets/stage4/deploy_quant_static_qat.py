@@ -21,7 +21,7 @@ torch.backends.quantized.engine = "x86"  # the int8 kernels for x86 CPUs ("qnnpa
 
 digits = load_digits()
 images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
-images = F.interpolate(images, size=16, mode="bilinear")  # 16x16 gives the convolutions room
+images = F.interpolate(images, size=12, mode="bilinear")  # 12x12 gives the convolutions room
 x_train, x_test, y_train, y_test = train_test_split(
     images, torch.tensor(digits.target), test_size=0.3, random_state=0, stratify=digits.target)
 # leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
@@ -36,7 +36,7 @@ class DigitsCNN(nn.Module):
         self.conv1, self.relu1 = nn.Conv2d(1, 32, 3, padding=1), nn.ReLU()
         self.conv2, self.relu2 = nn.Conv2d(32, 64, 3, padding=1), nn.ReLU()
         self.pool = nn.MaxPool2d(2)
-        self.fc = nn.Linear(64 * 4 * 4, 10)
+        self.fc = nn.Linear(64 * 3 * 3, 10)
         self.dequant = torch.ao.quantization.DeQuantStub()  # int8 -> float at the exit
 
     def forward(self, x):
@@ -47,11 +47,11 @@ class DigitsCNN(nn.Module):
         return self.dequant(x)
 
 
-def train(model, steps, lr=1e-3):
+def train(model, steps, lr=2e-3):
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
     for _ in range(steps):
-        batch = torch.randint(len(x_train), (64,))
+        batch = torch.randint(len(x_train), (32,))
         loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
         optimizer.zero_grad()
         loss.backward()
@@ -96,7 +96,7 @@ def accuracy(model):
         return (model(x_test).argmax(dim=1) == y_test).float().mean().item()
 
 
-def latency_ms(model, batch=x_test[:64], repeats=50):
+def latency_ms(model, batch=x_test[:64], repeats=20):
     with torch.no_grad():
         model(batch)  # warm-up
         start = time.perf_counter()

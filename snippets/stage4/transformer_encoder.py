@@ -129,12 +129,12 @@ train_idx, test_idx = order[:1400], order[1400:]
 # leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
 # so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
 assert not {tuple(r) for r in images[test_idx].flatten(1).tolist()} & {tuple(r) for r in images[train_idx].flatten(1).tolist()}
-train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=32, shuffle=True)
+train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=64, shuffle=True)
 test_x, test_y = images[test_idx].to(device), labels[test_idx].to(device)
 
 model = TransformerClassifier(num_classes=10, token_size=8, embed_size=64, num_layers=2, heads=4,
                               forward_expansion=2, dropout=0.1, max_length=8).to(device)
-optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
+optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
 print(f"{len(train_idx)} training digits as sequences of 8 rows, {sum(p.numel() for p in model.parameters()):,} parameters")
 
 num_epochs = 12

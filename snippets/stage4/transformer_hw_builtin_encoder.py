@@ -32,11 +32,11 @@ train_idx, test_idx = order[:1400], order[1400:]
 # leak check: no test digit is also a training digit, pixel for pixel (the digits have no exact duplicates,
 # so no deduplication is needed; the same writers are on both sides all the same: no writer ids ship).
 assert not {tuple(r) for r in images[test_idx].flatten(1).tolist()} & {tuple(r) for r in images[train_idx].flatten(1).tolist()}
-train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=32, shuffle=True)
+train_loader = DataLoader(TensorDataset(images[train_idx], labels[train_idx]), batch_size=64, shuffle=True)
 
 model = DigitTransformer().to(device)
-optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
-for epoch in range(12):
+optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+for epoch in range(8):
     model.train()
     for rows, target in train_loader:
         rows, target = rows.to(device), target.to(device)
