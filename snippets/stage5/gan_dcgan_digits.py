@@ -106,7 +106,7 @@ for epoch in range(1, EPOCHS + 1):
         print(f"epoch {epoch:>2}: loss_D {lossD.item():.3f}  loss_G {lossG.item():.3f}")
 
 # --- Figures: samples from the same latents at three checkpoints, and the two losses --------
-fig, axes = plt.subplots(len(CHECKPOINTS), 1, figsize=(8, 2.2 * len(CHECKPOINTS)))
+fig, axes = plt.subplots(len(CHECKPOINTS), 1, figsize=(8, 1.1 * len(CHECKPOINTS)))  # a row of 16 digits is 1:16
 for ax, epoch in zip(axes, CHECKPOINTS):
     grid = snapshots[epoch][:16].squeeze(1)            # (16, 16, 16) -> one row of 16 images
     ax.imshow(torch.cat(list(grid), dim=1), cmap="gray_r", vmin=-1, vmax=1)
