@@ -50,13 +50,13 @@ def make_model():
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
-    ).to(device, memory_format=torch.channels_last)  # NHWC: the layout fast CPU/GPU convolutions prefer
+    ).to(device, memory_format=torch.channels_last)  # NHWC: the layout oneDNN's CPU convolutions prefer
 
 
 def run(augment, num_epochs=40, batch_size=32, eval_every=4):
     torch.manual_seed(0)  # same initial weights and batch order for both runs
     model = make_model()
-    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3, fused=True)  # one kernel updates all parameters
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3, fused=True)  # fused: each parameter's whole Adam update in one kernel
     train_accs, val_accs = [], []
     for epoch in range(num_epochs):
         model.train()

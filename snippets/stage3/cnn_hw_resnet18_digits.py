@@ -59,8 +59,9 @@ class ResNet(nn.Module):
 # Same depth as ResNet-18 (18 weight layers) but 1/8 of the width: about 64x fewer weights and
 # multiply-adds, which is what makes it trainable on a laptop CPU.
 model = ResNet(ResidualBlock, [2, 2, 2, 2], in_channels=1, width=8).to(device)
-# channels_last (NHWC) is the memory layout that oneDNN's CPU convolutions and cuDNN prefer;
-# the model is the same, only how its tensors are stored in memory changes.
+# channels_last (NHWC) is the memory layout oneDNN's CPU convolutions prefer (on a GPU, cuDNN's
+# half-precision Tensor Core kernels do too); the model is the same, only how its tensors are stored
+# in memory changes.
 model = model.to(memory_format=torch.channels_last)
 full = ResNet(ResidualBlock, [2, 2, 2, 2], in_channels=1, width=64)
 n_small, n_full = (sum(p.numel() for p in m.parameters()) for m in (model, full))
@@ -70,7 +71,7 @@ assert 60 <= n_full / n_small <= 64
 
 digits = load_digits()
 images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
-# 16x16 is twice the digits' 8x8 pixels: CIFAR's 32x32 would cost 4x the multiply-adds and add no
+# 16x16 doubles each side of the digits' 8x8: CIFAR's 32x32 would cost 4x the multiply-adds and add no
 # detail to an 8x8 image. The three stride-2 stages still halve it three times: 16 -> 8 -> 4 -> 2.
 images = F.interpolate(images, size=(16, 16), mode="bilinear", align_corners=False)
 images = (images - 0.5) / 0.5

@@ -37,7 +37,7 @@ def make_backbone():
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),  # inplace: no extra tensor
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
         nn.Flatten(),
-    ).to(device, memory_format=torch.channels_last)  # NHWC: the layout fast CPU/GPU convolutions prefer
+    ).to(device, memory_format=torch.channels_last)  # NHWC: the layout oneDNN's CPU convolutions prefer
 
 
 def make_head():
@@ -45,7 +45,7 @@ def make_head():
 
 
 def train(model, X, y, epochs, lr, batch_size=64):
-    # fused=True: one kernel updates every parameter, instead of a loop of small operations per tensor
+    # fused=True: each parameter's whole Adam update in one kernel, instead of a chain of small elementwise operations
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr, fused=True)
     model.train()
     for _ in range(epochs):

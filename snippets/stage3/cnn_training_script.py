@@ -41,10 +41,10 @@ def validate(model, loader, criterion, device):
 
 
 def train_model(model, train_loader, val_loader, num_epochs=10, device=torch.device("cpu")):
-    # channels_last (NHWC): the memory layout fast CPU and GPU convolutions prefer; same model
+    # channels_last (NHWC): the memory layout oneDNN's CPU convolutions prefer; same model
     model = model.to(device, memory_format=torch.channels_last)
     criterion = nn.CrossEntropyLoss()
-    optimizer = optim.Adam(model.parameters(), lr=0.002, fused=True)  # fused: one kernel updates all parameters
+    optimizer = optim.Adam(model.parameters(), lr=0.002, fused=True)  # fused: each parameter's whole Adam update in one kernel
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.3)
 
     best_acc = 0.0

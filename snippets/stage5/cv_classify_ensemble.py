@@ -29,7 +29,8 @@ assert not {x.cpu().numpy().tobytes() for x in x_test} & {x.numpy().tobytes() fo
 
 def augment(batch):
     """Rotate each image by up to 8 degrees and shift it by up to 5 %, all in one batched operation
-    (v2.RandomAffine of cv_classify_data.py does the same one image at a time, which is slower)."""
+    (cv_classify_data.py's v2.RandomAffine does a stronger version, up to 12 degrees, 10 % and rescaling,
+    one image at a time, which is slower)."""
     n = len(batch)
     angle = (torch.rand(n) * 2 - 1) * math.radians(8)
     shift = (torch.rand(n, 2) * 2 - 1) * 0.1  # affine_grid's coordinates span [-1, 1], so 0.1 is 5 %
